@@ -1,0 +1,23 @@
+namespace VzPanel.Core.Common;
+
+/// <summary>An expected failure a person can act on. <see cref="Code"/> maps to an HTTP status at the edge.</summary>
+public sealed record Error(string Code, string Message, IReadOnlyDictionary<string, string[]>? Fields = null)
+{
+    public static Error NotFound(string what) => new(ErrorCodes.NotFound, $"{what} was not found.");
+    public static Error Conflict(string message) => new(ErrorCodes.Conflict, message);
+    public static Error Forbidden(string message) => new(ErrorCodes.Forbidden, message);
+
+    public static Error Validation(IReadOnlyDictionary<string, string[]> fields) =>
+        new(ErrorCodes.Validation, string.Join(" ", fields.SelectMany(f => f.Value)), fields);
+
+    public static Error Validation(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
+}
+
+public static class ErrorCodes
+{
+    public const string NotFound = "not_found";
+    public const string Conflict = "conflict";
+    public const string Forbidden = "forbidden";
+    public const string Validation = "validation";
+}

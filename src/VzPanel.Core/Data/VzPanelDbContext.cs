@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using VzPanel.Core.Features.Audit;
+using VzPanel.Core.Features.Billing;
+using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Nodes;
+using VzPanel.Core.Features.Operations;
+using VzPanel.Core.Features.Storage;
+using VzPanel.Core.Features.Templates;
+using VzPanel.Core.Features.Tenancy;
+
+namespace VzPanel.Core.Data;
+
+/// <summary>
+/// The inventory and the panel's accounts in one PostgreSQL database. Every query is filtered to what the
+/// current <see cref="AccessScope"/> may see, and every save is checked against what it may change.
+/// </summary>
+public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options, CurrentAccess access)
+    : IdentityDbContext<PanelUser, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Node> Nodes => Set<Node>();
+    public DbSet<Instance> Instances => Set<Instance>();
+    public DbSet<Template> Templates => Set<Template>();
+    public DbSet<StoragePool> StoragePools => Set<StoragePool>();
+    public DbSet<Volume> Volumes => Set<Volume>();
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<UsageSegment> UsageSegments => Set<UsageSegment>();
+    public DbSet<Operation> Operations => Set<Operation>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public AccessScope Scope => access.Scope;
+
+    // Read by the query filters on every query, so a context always filters by its current scope.
+    private bool SeesAllTenants => access.Scope.SeesAllTenants;
+    private Guid? ScopeTenantId => access.Scope.TenantId;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(VzPanelDbContext).Assembly);
+        builder.RenameIdentityTables();
+
+        builder.Entity<Tenant>().HasQueryFilter(t => SeesAllTenants || (ScopeTenantId != null && t.Id == ScopeTenantId));
+        builder.Entity<Instance>().HasQueryFilter(i => SeesAllTenants || (ScopeTenantId != null && i.TenantId == ScopeTenantId));
+        builder.Entity<UsageSegment>().HasQueryFilter(u => SeesAllTenants || (ScopeTenantId != null && u.TenantId == ScopeTenantId));
+        builder.Entity<Operation>().HasQueryFilter(o => SeesAllTenants || (ScopeTenantId != null && o.TenantId == ScopeTenantId));
+        builder.Entity<AuditEvent>().HasQueryFilter(a => SeesAllTenants || (ScopeTenantId != null && a.TenantId == ScopeTenantId));
+        builder.Entity<Volume>().HasQueryFilter(v => SeesAllTenants
+            || (ScopeTenantId != null && Instances.Any(i => i.Id == v.InstanceId)));
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        WriteRules.Enforce(ChangeTracker, access.Scope);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        WriteRules.Enforce(ChangeTracker, access.Scope);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using VzPanel.Core.Features.Audit;
+using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Tenancy;
+
+namespace VzPanel.Core.Data;
+
+/// <summary>
+/// The one place that decides whether a save may change a row: support and anonymous scopes change no
+/// inventory, customers change only their own tenant's rows, and nobody rewrites the audit log.
+/// </summary>
+internal static class WriteRules
+{
+    public static void Enforce(ChangeTracker tracker, AccessScope scope)
+    {
+        foreach (var entry in tracker.Entries())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
+            if (IsAccountData(entry.Entity)) continue;   // Identity keeps its own rules (lockout counts while anonymous)
+
+            if (entry.Entity is AuditEvent)
+            {
+                if (entry.State != EntityState.Added)
+                    throw new AccessDeniedException("The audit log is append-only.");
+                continue;
+            }
+
+            if (!scope.CanWriteInventory)
+                throw new AccessDeniedException(scope.Role == PanelRole.Support
+                    ? "Support accounts are read-only."
+                    : "Sign in with an account that may change this.");
+
+            if (!scope.SeesAllTenants) EnforceTenant(entry, scope);
+        }
+    }
+
+    private static void EnforceTenant(EntityEntry entry, AccessScope scope)
+    {
+        if (entry.Entity is not ITenantOwned owned)
+            throw new AccessDeniedException($"Customers cannot change {entry.Metadata.ClrType.Name} records.");
+
+        var original = entry.State == EntityState.Added ? owned.OwnerTenantId : OriginalTenant(entry);
+        if (owned.OwnerTenantId != scope.TenantId || original != scope.TenantId)
+            throw new AccessDeniedException("That belongs to another customer.");
+    }
+
+    private static Guid? OriginalTenant(EntityEntry entry)
+    {
+        var property = entry.Metadata.FindProperty("TenantId") ?? entry.Metadata.FindPrimaryKey()?.Properties[0];
+        return property is null ? null : entry.OriginalValues[property] as Guid?;
+    }
+
+    private static bool IsAccountData(object entity) =>
+        entity is PanelUser or IdentityRole<Guid> or IdentityUserRole<Guid> or IdentityUserClaim<Guid>
+            or IdentityRoleClaim<Guid> or IdentityUserLogin<Guid> or IdentityUserToken<Guid>;
+}

@@ -1,0 +1,61 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using VzPanel.Core.Data;
+using VzPanel.Core.Data.Embedded;
+using VzPanel.Core.Features.Audit;
+using VzPanel.Core.Features.Dashboard;
+using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Tenancy;
+using VzPanel.Core.Options;
+
+namespace VzPanel.Core;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Registers the inventory, the services and the database. With no <c>ConnectionStrings:Panel</c>
+    /// configured it first starts the embedded PostgreSQL, so everything after this has a database.
+    /// </summary>
+    public static async Task<IHostApplicationBuilder> AddVzPanelCoreAsync(
+        this IHostApplicationBuilder builder, ILogger startupLog, CancellationToken ct = default)
+    {
+        builder.Services.AddOptions<PanelOptions>().BindConfiguration(PanelOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+
+        var database = await OpenDatabaseAsync(builder.Configuration, startupLog, ct);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
+
+        builder.Services.AddScoped<CurrentAccess>();
+        // Scoped, so each context gets the caller's CurrentAccess (a Blazor circuit, a request, a job).
+        builder.Services.AddDbContextFactory<VzPanelDbContext>(
+            o => o.UseVzPanelDatabase(database.ConnectionString), ServiceLifetime.Scoped);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddValidatorsFromAssemblyContaining<InstanceSpecValidator>(ServiceLifetime.Singleton);
+        builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<IAuditQueries, AuditQueries>();
+        builder.Services.AddScoped<FleetDashboardService>();
+        builder.Services.AddScoped<IFleetDashboardQueries>(sp => sp.GetRequiredService<FleetDashboardService>());
+        builder.Services.AddScoped<InstanceLookup>();
+        builder.Services.AddScoped<FirstAdminBootstrapper>();
+        builder.Services.AddScoped<DatabaseInitializer>();
+        return builder;
+    }
+
+    private static async Task<PanelDatabase> OpenDatabaseAsync(IConfiguration config, ILogger log, CancellationToken ct)
+    {
+        if (config.GetConnectionString(DatabaseOptions.ConnectionStringName) is { Length: > 0 } configured)
+            return new PanelDatabase(configured, null);
+
+        var panel = config.GetSection(PanelOptions.Section).Get<PanelOptions>() ?? new PanelOptions();
+        var embedded = await EmbeddedPostgres.StartAsync(
+            new EmbeddedPostgresOptions { DataDirectory = panel.ResolveDataDirectory() }, log, ct);
+        return new PanelDatabase(embedded.ConnectionString, embedded);
+    }
+}

@@ -1,0 +1,41 @@
+namespace VzPanel.Core.Features.Nodes;
+
+/// <summary>A host that runs containers and virtual machines through one engine, driven by its agent.</summary>
+public sealed class Node
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public required string Name { get; set; }
+
+    /// <summary>Where the panel reaches the node's agent (host or host:port).</summary>
+    public required string ManagementAddress { get; set; }
+
+    public EngineKind Engine { get; set; }
+    public int CpuCount { get; set; }
+    public long RamMiB { get; set; }
+
+    /// <summary>Memory kept for the host itself; guarantees may never eat into it.</summary>
+    public long HostReserveMiB { get; set; }
+
+    /// <summary>How far committed memory may exceed RAM (1.0 = no overcommit).</summary>
+    public decimal OvercommitRatio { get; set; } = 1.0m;
+
+    public MemoryPolicy MemoryPolicy { get; set; } = MemoryPolicy.Performance;
+    public NodeState State { get; set; } = NodeState.Pending;
+    public DateTimeOffset? LastHeartbeatAt { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public uint Version { get; private set; }
+
+    /// <summary>RAM that guarantees may use: everything but the host reserve.</summary>
+    public long GuaranteeableMiB => Math.Max(0, RamMiB - HostReserveMiB);
+
+    /// <summary>The ceiling for the sum of all instances' memory on this node.</summary>
+    public long CommittableMiB => (long)Math.Floor(RamMiB * OvercommitRatio);
+}
+
+/// <summary>How the node's agent runs instances.</summary>
+public enum EngineKind { Libvirt, Lxc, Prlctl, Sim }
+
+/// <summary>vcmmd-style policy: keep memory for guarantees (performance) or pack more instances (density).</summary>
+public enum MemoryPolicy { Performance, Density }
+
+public enum NodeState { Pending, Online, Offline, Maintenance }

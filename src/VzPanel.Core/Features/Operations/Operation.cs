@@ -1,0 +1,41 @@
+using VzPanel.Core.Features.Tenancy;
+
+namespace VzPanel.Core.Features.Operations;
+
+/// <summary>
+/// A job a person can watch: what was asked, how far it got and how it ended. Its id is the operation id
+/// sent to the agent, so a retried call is recognised and never applied twice.
+/// </summary>
+public sealed class Operation : ITenantOwned
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public OperationKind Kind { get; init; }
+    public required string TargetType { get; init; }
+    public Guid? TargetId { get; init; }
+    public required string TargetName { get; init; }
+
+    /// <summary>The tenant whose server this concerns; null for fleet operations.</summary>
+    public Guid? TenantId { get; init; }
+
+    public OperationState State { get; set; } = OperationState.Queued;
+    public int ProgressPercent { get; set; }
+    public string? CurrentStep { get; set; }
+
+    /// <summary>Why it failed, in words the requester understands.</summary>
+    public string? Error { get; set; }
+
+    public required string RequestedBy { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public uint Version { get; private set; }
+
+    Guid? ITenantOwned.OwnerTenantId => TenantId;
+}
+
+public enum OperationKind
+{
+    Create, Start, Stop, Restart, Delete, SetMemory, SetMemoryGuarantee, SetVCpus, Migrate, DrainNode,
+}
+
+public enum OperationState { Queued, Running, Succeeded, Failed, Cancelled }

@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace VzPanel.Web.Components.Shared;
+
+/// <summary>Numbers as people read them on a dashboard.</summary>
+public static class Format
+{
+    /// <summary>512 MiB, 1.5 GiB, 2 TiB: one decimal at most, binary units as the nodes count them.</summary>
+    public static string Memory(long mib) => mib switch
+    {
+        >= 1024 * 1024 => Scaled(mib / (1024.0 * 1024), "TiB"),
+        >= 1024 => Scaled(mib / 1024.0, "GiB"),
+        _ => $"{mib} MiB",
+    };
+
+    public static string Percent(double share) => share.ToString("0%", CultureInfo.InvariantCulture);
+
+    private static string Scaled(double value, string unit) =>
+        $"{value.ToString(value % 1 == 0 ? "0" : "0.#", CultureInfo.InvariantCulture)} {unit}";
+}

@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MudBlazor.Services;
+using VzPanel.Core.Data;
+using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Options;
+using VzPanel.Web.Components;
+using VzPanel.Web.Endpoints;
+using VzPanel.Web.Security;
+
+namespace VzPanel.Web;
+
+public static class DependencyInjection
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplicationBuilder AddVzPanelWeb(this WebApplicationBuilder builder)
+    {
+        // Loopback by default; ASPNETCORE_URLS, --urls or "Urls" in configuration choose otherwise.
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrl);
+
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddDbContextCheck<VzPanelDbContext>("database", tags: [HealthEndpoints.ReadyTag]);
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
+        services.AddAccessScopeFromUser();
+        services.AddAuthorization(Policies.Add);
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(SignInCookie.Configure);
+        services.AddIdentityCore<PanelUser>(o =>
+            {
+                o.Password.RequiredLength = 12;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.User.RequireUniqueEmail = false;
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<VzPanelDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<PanelClaimsFactory>();
+        // Lockout and password rules can be tightened per deployment under "Identity" (IdentityOptions).
+        services.Configure<IdentityOptions>(builder.Configuration.GetSection("Identity"));
+
+        // Keys survive restarts, so sign-ins do too. Kept in a 0700 folder of the panel's data directory.
+        var keys = Path.Combine(builder.Configuration.GetSection(PanelOptions.Section).Get<PanelOptions>()?.ResolveDataDirectory()
+            ?? PanelOptions.DefaultDataDirectory(), "keys");
+        services.AddDataProtection().SetApplicationName("VzPanel").PersistKeysToFileSystem(PrivateDirectory.Create(keys));
+        return builder;
+    }
+
+    public static WebApplication UseVzPanelWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAccessScopeFromUser();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapOpenApi();
+        app.MapHealthEndpoints();
+        app.MapAccountEndpoints();
+        app.MapPanelApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

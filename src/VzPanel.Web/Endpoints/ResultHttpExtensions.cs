@@ -1,0 +1,26 @@
+using VzPanel.Core.Common;
+
+namespace VzPanel.Web.Endpoints;
+
+/// <summary>The one mapping from an expected <see cref="Error"/> to an HTTP ProblemDetails response.</summary>
+internal static class ResultHttpExtensions
+{
+    public static IResult ToHttp<T>(this Result<T> result, Func<T, IResult> onSuccess) =>
+        result.IsSuccess ? onSuccess(result.Value!) : result.Error!.ToProblem();
+
+    public static IResult ToProblem(this Error error)
+    {
+        var status = error.Code switch
+        {
+            ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+            ErrorCodes.Conflict => StatusCodes.Status409Conflict,
+            ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
+            _ => StatusCodes.Status400BadRequest,
+        };
+        return error.Fields is { Count: > 0 } fields && status == StatusCodes.Status400BadRequest
+            ? Results.ValidationProblem(fields.ToDictionary(), detail: error.Message, extensions: Code(error))
+            : Results.Problem(detail: error.Message, statusCode: status, extensions: Code(error));
+    }
+
+    private static Dictionary<string, object?> Code(Error error) => new() { ["code"] = error.Code };
+}

@@ -1,0 +1,22 @@
+using VzPanel.Core.Data;
+using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Tenancy;
+
+namespace VzPanel.Web.Hosting;
+
+internal static class PanelInitialization
+{
+    /// <summary>Migrates (where allowed) and creates the first admin; returns its credentials on a fresh database.</summary>
+    public static async Task<FirstAdmin?> InitializeVzPanelAsync(this WebApplication app, bool resetAdminPassword)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentAccess>().Scope = AccessScope.System;
+        var firstAdmin = await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+        if (!resetAdminPassword) return firstAdmin;
+
+        var reset = await scope.ServiceProvider.GetRequiredService<FirstAdminBootstrapper>().ResetPasswordAsync(app.Lifetime.ApplicationStopping);
+        StartupBanner.PrintReset(reset);
+        await app.Services.GetRequiredService<PanelDatabase>().StopEmbeddedAsync();
+        return reset;
+    }
+}
