@@ -52,6 +52,10 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
             || (ScopeTenantId != null && Instances.Any(i => i.Id == v.InstanceId)));
     }
 
+    // PostgreSQL keeps instants, not offsets: every DateTimeOffset is written as UTC (Npgsql refuses others).
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         WriteRules.Enforce(ChangeTracker, access.Scope);

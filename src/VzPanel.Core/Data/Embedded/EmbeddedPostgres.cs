@@ -82,6 +82,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     {
         if (!_running) return;
         _running = false;
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));   // pooled connections die with the server
         var result = await RunAsync("pg_ctl", ["stop", "-D", DataPath, "-m", "fast", "-w", "-t", "60", "-s"], ct);
         if (result.Succeeded) _logger.LogInformation("Stopped PostgreSQL on {DataPath}", DataPath);
         else _logger.LogWarning("pg_ctl stop said: {Output}", result.Output);
@@ -90,7 +91,6 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     /// <summary>Stops the server and removes its files: for throwaway test clusters.</summary>
     public async Task DestroyAsync(CancellationToken ct = default)
     {
-        NpgsqlConnection.ClearAllPools();
         await StopAsync(ct);
         Directory.Delete(ClusterRoot, recursive: true);
     }

@@ -17,7 +17,12 @@ public static class PostgresBinaries
                 .Select(d => Path.Combine(d, "bin")));
         }
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries));
+        return Locate(candidates);
+    }
 
+    /// <summary>The first folder of <paramref name="candidates"/> that holds initdb and pg_ctl.</summary>
+    public static string Locate(IReadOnlyList<string> candidates)
+    {
         return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")))
             ?? throw new PostgresNotInstalledException(
                 $"PostgreSQL server programs (initdb, pg_ctl) were not found in {string.Join(", ", candidates.Take(4))}. {InstallHint}");

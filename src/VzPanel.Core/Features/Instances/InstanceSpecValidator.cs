@@ -29,7 +29,7 @@ public sealed class InstanceSpecValidator : AbstractValidator<InstanceSpec>
             .WithMessage($"vCPUs must be between 1 and {MaxVCpus}.");
         RuleFor(s => s.CpuLimitPercent!.Value)
             .Must((spec, limit) => limit >= 1 && limit <= spec.VCpus * 100)
-            .When(s => s.CpuLimitPercent.HasValue)
+            .When(s => s.CpuLimitPercent.HasValue && s.VCpus is >= 1 and <= MaxVCpus)   // judged against a valid vCPU count only
             .OverridePropertyName(nameof(InstanceSpec.CpuLimitPercent))
             .WithMessage(s => $"The CPU limit is a percentage of one core, from 1 to {s.VCpus * 100} for {s.VCpus} vCPU(s).");
         RuleFor(s => s.Hostname!).Must(BeAHostname).When(s => !string.IsNullOrEmpty(s.Hostname))
