@@ -20,6 +20,9 @@ public static class DependencyInjection
     {
         // Loopback by default; ASPNETCORE_URLS, --urls or "Urls" in configuration choose otherwise.
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrl);
+        // Serve framework and package assets (blazor.web.js, MudBlazor) from a plain build too, not only a publish;
+        // a published panel has no build manifest and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
 
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();

@@ -17,6 +17,7 @@ public sealed class PostgresServer : IAsyncLifetime
     private const string TemplateName = "vzpanel_template";
     private readonly SemaphoreSlim _createLock = new(1, 1);
     private EmbeddedPostgres? _embedded;
+    private string? _embeddedDirectory;
     private bool _templateReady;
 
     public string AdminConnectionString { get; private set; } = "";
@@ -28,7 +29,7 @@ public sealed class PostgresServer : IAsyncLifetime
             AdminConnectionString = configured;
             return;
         }
-        var dir = Path.Combine(Path.GetTempPath(), $"vzpanel-tests-{Guid.NewGuid():N}"[..24]);
+        var dir = _embeddedDirectory = Path.Combine(Path.GetTempPath(), $"vzpanel-tests-{Guid.NewGuid():N}"[..24]);
         _embedded = await EmbeddedPostgres.StartAsync(
             new EmbeddedPostgresOptions { DataDirectory = dir, Database = "postgres", Durable = false },
             NullLogger.Instance, CancellationToken.None);
@@ -82,6 +83,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         if (_embedded is not null) await _embedded.DestroyAsync();
+        if (_embeddedDirectory is not null) Directory.Delete(_embeddedDirectory, recursive: true);
         _createLock.Dispose();
     }
 }

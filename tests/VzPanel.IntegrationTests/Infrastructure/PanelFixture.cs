@@ -1,0 +1,30 @@
+namespace VzPanel.IntegrationTests.Infrastructure;
+
+/// <summary>A running panel on its own test database, shared by the tests of one class.</summary>
+public sealed class PanelFixture(PostgresServer server) : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"vzpanel-panel-{Guid.NewGuid():N}"[..24]);
+
+    public TestDatabase Database { get; private set; } = null!;
+    public PanelProcess Panel { get; private set; } = null!;
+    public string AdminPassword { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        Database = await server.CreateDatabaseAsync(migrated: false);
+        Panel = await PanelProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Panel"] = Database.ConnectionString,
+            ["Database__MigrateOnStart"] = "true",
+            ["Panel__DataDirectory"] = _dataDirectory,
+        });
+        AdminPassword = Panel.PrintedAdminPassword ?? throw new InvalidOperationException($"No admin password printed:\n{Panel.Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Panel.DisposeAsync();
+        await Database.DisposeAsync();
+        if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace VzPanel.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real panel, started as its own process from its build output, exactly as an operator runs it:
+/// Production environment, real Kestrel on a free loopback port, its console captured.
+/// </summary>
+public sealed partial class PanelProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private PanelProcess(Process process, Uri baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>The one-time admin password the panel printed, if it printed one.</summary>
+    public string? PrintedAdminPassword => PasswordLine().Match(Output) is { Success: true } m ? m.Groups[1].Value : null;
+
+    /// <summary>Starts the panel with <paramref name="environment"/> added and waits until /health/ready answers 200.</summary>
+    public static async Task<PanelProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var panel = new PanelProcess(Process.Start(StartInfo(environment, ["--urls", url.ToString(), .. args]))!, url);
+        panel._process.OutputDataReceived += (_, e) => panel.Append(e.Data);
+        panel._process.ErrorDataReceived += (_, e) => panel.Append(e.Data);
+        panel._process.BeginOutputReadLine();
+        panel._process.BeginErrorReadLine();
+        await panel.WaitUntilReadyAsync();
+        return panel;
+    }
+
+    /// <summary>Runs the panel for a one-off command (it exits by itself) and returns what it printed.</summary>
+    public static async Task<string> RunToEndAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(environment, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        var output = await stdout + await stderr;
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"The panel exited with {process.ExitCode}:\n{output}");
+    }
+
+    /// <summary>The word after <paramref name="prefix"/> in <paramref name="output"/>, if printed.</summary>
+    public static string? PasswordIn(string output, string prefix)
+    {
+        var start = output.IndexOf(prefix, StringComparison.Ordinal);
+        return start < 0 ? null : output[(start + prefix.Length)..].Split((char[])['\n', ' ', '\r'], 2)[0];
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(WebDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in (string[])[WebDll, .. args]) info.ArgumentList.Add(a);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (k, v) in environment) info.Environment[k] = v;
+        return info;
+    }
+
+    public HttpClient CreateClient(bool followRedirects = false) =>
+        new(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = BaseUrl,
+        };
+
+    /// <summary>Asks the panel to stop the way systemd or Ctrl+C would (SIGTERM) and waits for it.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        _ = Kill(_process.Id, 15);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The panel exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The panel did not become ready within 90 s:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private static string WebDll
+    {
+        get
+        {
+            var configuration = typeof(PanelProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .Single(a => a.Key == "Configuration").Value!;
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "VzPanel.sln"))) dir = dir.Parent;
+            var dll = Path.Combine(dir!.FullName, "src", "VzPanel.Web", "bin", configuration, "net10.0", "VzPanel.Web.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException("Build src/VzPanel.Web first.", dll);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    [GeneratedRegex(@"password:\s+(\S+)")]
+    private static partial Regex PasswordLine();
+}

@@ -1,0 +1,104 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using VzPanel.Core.Features.Dashboard;
+using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Nodes;
+using VzPanel.Web.Components.Pages.Dashboard;
+
+namespace VzPanel.Web.Tests.Pages.Dashboard;
+
+public sealed class DashboardPageTests : VzPanelTestContext
+{
+    private static readonly FleetSummary Fleet = new()
+    {
+        IncludesNodes = true,
+        Nodes =
+        [
+            new NodeCapacity(Guid.NewGuid(), "n1", EngineKind.Sim, NodeState.Online, 16384, 2048, 3, 6144, 3072, DateTimeOffset.UtcNow),
+            new NodeCapacity(Guid.NewGuid(), "n2", EngineKind.Libvirt, NodeState.Offline, 8192, 1024, 0, 0, 0, null),
+        ],
+        InstancesByState = new Dictionary<InstanceState, int> { [InstanceState.Running] = 3, [InstanceState.Stopped] = 2 },
+        Containers = 4,
+        VirtualMachines = 1,
+        CommittedMiB = 6144,
+        GuaranteedMiB = 3072,
+    };
+
+    [Fact]
+    public void Render_Fleet_ShowsCountsAndMemory()
+    {
+        Services.AddSingleton<IFleetDashboardQueries>(new FakeFleetDashboard(Fleet));
+
+        var cut = Render<DashboardPage>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=stat-nodes-value]").TextContent.ShouldBe("1 / 2"));
+        cut.Find("[data-testid=stat-instances-value]").TextContent.ShouldBe("5");
+        cut.Find("[data-testid=stat-instances]").TextContent.ShouldContain("4 containers · 1 VMs");
+        cut.Find("[data-testid=stat-committed-value]").TextContent.ShouldBe("6 GiB");
+        cut.Find("[data-testid=stat-committed]").TextContent.ShouldContain("of 24 GiB installed");
+        cut.Find("[data-testid=stat-guaranteed-value]").TextContent.ShouldBe("3 GiB");
+        cut.Find("[data-testid=stat-nodes]").TextContent.ShouldContain("1 offline");
+        cut.Find("[data-testid=state-Running]").TextContent.ShouldContain("3");
+        cut.Find("[data-testid=state-Stopped]").TextContent.ShouldContain("2");
+        cut.FindAll("[data-testid=node-table] tbody tr").Count.ShouldBe(2);
+        cut.Find("[data-testid=memory-overview]").TextContent.ShouldContain("6 GiB / 24 GiB · 25%");
+        cut.FindAll("[data-testid=dashboard-empty]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Render_NoNodesForStaff_ShowsHowNodesJoin()
+    {
+        Services.AddSingleton<IFleetDashboardQueries>(new FakeFleetDashboard(new FleetSummary { IncludesNodes = true }));
+
+        var cut = Render<DashboardPage>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=dashboard-empty]").TextContent.ShouldContain("No nodes in the fleet yet"));
+        cut.Markup.ShouldContain("join token");
+        cut.FindAll("[data-testid=stat-nodes]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Render_CustomerWithoutServers_ShowsCustomerEmptyState()
+    {
+        Services.AddSingleton<IFleetDashboardQueries>(new FakeFleetDashboard(new FleetSummary { IncludesNodes = false }));
+
+        var cut = Render<DashboardPage>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=dashboard-empty]").TextContent.ShouldContain("You have no servers yet"));
+        cut.Find("h1").TextContent.ShouldBe("Your servers");
+    }
+
+    [Fact]
+    public void Render_CustomerWithServers_HidesFleetCards()
+    {
+        var mine = new FleetSummary
+        {
+            IncludesNodes = false,
+            InstancesByState = new Dictionary<InstanceState, int> { [InstanceState.Running] = 1 },
+            Containers = 1,
+            CommittedMiB = 512,
+        };
+        Services.AddSingleton<IFleetDashboardQueries>(new FakeFleetDashboard(mine));
+
+        var cut = Render<DashboardPage>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=stat-instances-value]").TextContent.ShouldBe("1"));
+        cut.FindAll("[data-testid=stat-nodes]").ShouldBeEmpty();
+        cut.FindAll("[data-testid=node-table]").ShouldBeEmpty();
+        cut.FindAll("[data-testid=memory-overview]").ShouldBeEmpty();
+        cut.Find("[data-testid=stat-committed-value]").TextContent.ShouldBe("512 MiB");
+    }
+
+    [Fact]
+    public void Refresh_AsksTheServiceAgain()
+    {
+        var fake = new FakeFleetDashboard(Fleet);
+        Services.AddSingleton<IFleetDashboardQueries>(fake);
+        var cut = Render<DashboardPage>();
+        cut.WaitForAssertion(() => fake.Calls.ShouldBe(1));
+
+        cut.Find("[data-testid=refresh]").Click();
+
+        cut.WaitForAssertion(() => fake.Calls.ShouldBe(2));
+    }
+}

@@ -1,0 +1,21 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace VzPanel.Web.Tests;
+
+/// <summary>bUnit with MudBlazor's services, loose JS interop and a patient wait for slow CI machines.</summary>
+public abstract class VzPanelTestContext : BunitContext
+{
+    protected VzPanelTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(o =>
+        {
+            o.SnackbarConfiguration.ShowTransitionDuration = 0;
+            o.SnackbarConfiguration.HideTransitionDuration = 0;
+        });
+        Services.AddSingleton(TimeProvider.System);
+        DefaultWaitTimeout = TimeSpan.FromSeconds(5);
+    }
+}
