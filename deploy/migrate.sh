@@ -15,7 +15,7 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 dotnet tool restore
 dotnet ef migrations bundle \
   --project migrations/VzPanel.Migrations \
-  --startup-project src/VzPanel.Web \
+  --startup-project migrations/VzPanel.Migrations \
   --configuration Release \
   --self-contained -r linux-x64 \
   -o artifacts/vzpanel-migrate --force

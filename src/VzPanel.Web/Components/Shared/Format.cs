@@ -13,6 +13,9 @@ public static class Format
         _ => $"{mib} MiB",
     };
 
+    /// <summary>"1 VM", "3 VMs": the count with the noun in the right number.</summary>
+    public static string Count(int n, string one, string many) => $"{n} {(n == 1 ? one : many)}";
+
     public static string Percent(double share) => share.ToString("0%", CultureInfo.InvariantCulture);
 
     private static string Scaled(double value, string unit) =>

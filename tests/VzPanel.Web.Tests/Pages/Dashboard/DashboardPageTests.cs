@@ -33,7 +33,8 @@ public sealed class DashboardPageTests : VzPanelTestContext
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=stat-nodes-value]").TextContent.ShouldBe("1 / 2"));
         cut.Find("[data-testid=stat-instances-value]").TextContent.ShouldBe("5");
-        cut.Find("[data-testid=stat-instances]").TextContent.ShouldContain("4 containers · 1 VMs");
+        cut.Find("[data-testid=stat-instances]").TextContent.ShouldContain("4 containers · 1 VM");
+        cut.Find("[data-testid=stat-instances]").TextContent.ShouldNotContain("1 VMs");
         cut.Find("[data-testid=stat-committed-value]").TextContent.ShouldBe("6 GiB");
         cut.Find("[data-testid=stat-committed]").TextContent.ShouldContain("of 24 GiB installed");
         cut.Find("[data-testid=stat-guaranteed-value]").TextContent.ShouldBe("3 GiB");
