@@ -1,0 +1,62 @@
+namespace VzPanel.Agent.Engines.Sim;
+
+/// <summary>Checks a create request against the node's limits and turns it into sim state.</summary>
+public static class SimDefinitions
+{
+    public const long MinimumMemoryMib = 64;
+
+    public static SimInstance ToInstance(InstanceDefinition definition, SimOptions options, long defaultDiskGib)
+    {
+        if (!Guid.TryParse(definition.Id, out _))
+            throw Invalid($"instance id '{definition.Id}' is not a UUID");
+        if (string.IsNullOrWhiteSpace(definition.Name))
+            throw Invalid("name is empty");
+        if (string.IsNullOrWhiteSpace(definition.Template))
+            throw Invalid("template is empty");
+        if (definition.DiskGib < 0)
+            throw Invalid($"disk size {definition.DiskGib} GiB is negative");
+        EnsureMemory(definition.MemoryMib, options);
+        EnsureGuaranteePercent(definition.MemoryGuaranteePercent);
+        EnsureVCpus(definition.VCpus, options);
+
+        return new SimInstance
+        {
+            Id = definition.Id,
+            Name = definition.Name,
+            Kind = definition.Kind,
+            Template = definition.Template,
+            MemoryMib = definition.MemoryMib,
+            GuaranteePercent = definition.MemoryGuaranteePercent,
+            VCpus = definition.VCpus,
+            CpuLimitPercent = definition.CpuLimitPercent,
+            DiskGib = definition.DiskGib == 0 ? defaultDiskGib : definition.DiskGib,
+            Hostname = string.IsNullOrWhiteSpace(definition.Hostname) ? definition.Name : definition.Hostname,
+            IpAddresses = definition.IpAddresses?.ToList() ?? [],
+            State = InstanceState.Stopped,
+            // The root password goes to the guest at first boot; the sim only notes that one was set.
+            PasswordSetAt = string.IsNullOrEmpty(definition.RootPassword) ? [] : new() { ["root"] = DateTimeOffset.UtcNow },
+        };
+    }
+
+    public static void EnsureMemory(long memoryMib, SimOptions options)
+    {
+        if (memoryMib < MinimumMemoryMib)
+            throw Invalid($"memory {memoryMib} MiB is below the minimum of {MinimumMemoryMib} MiB");
+        if (memoryMib > options.RamMib)
+            throw Invalid($"memory {memoryMib} MiB exceeds the node's RAM ({options.RamMib} MiB)");
+    }
+
+    public static void EnsureGuaranteePercent(int percent)
+    {
+        if (percent is < 0 or > 100)
+            throw Invalid($"memory guarantee {percent}% is outside 0–100%");
+    }
+
+    public static void EnsureVCpus(int vcpus, SimOptions options)
+    {
+        if (vcpus < 1 || vcpus > options.CpuCount)
+            throw Invalid($"{vcpus} vCPUs is outside 1–{options.CpuCount} (the node's CPU count)");
+    }
+
+    private static EngineException Invalid(string message) => new(EngineErrorCode.InvalidArgument, message);
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace VzPanel.Agent.Hosting;
+
+/// <summary>Checked at start (ValidateOnStart) and by the CLI before anything runs.</summary>
+public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
+{
+    public static readonly IReadOnlyList<string> Engines = ["sim"];
+
+    public ValidateOptionsResult Validate(string? name, AgentOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+            failures.Add("--data-dir is empty");
+        if (!IPEndPoint.TryParse(options.Listen, out var listen) || (listen.Port == 0 && !options.Listen.EndsWith(":0", StringComparison.Ordinal)))
+            failures.Add($"--listen '{options.Listen}' is not an IP:port (e.g. 127.0.0.1:7443)");
+        if (!Engines.Contains(options.Engine))
+            failures.Add($"--engine '{options.Engine}' is not available in this build (available: {string.Join(", ", Engines)})");
+        if (options.HeartbeatSeconds is < 1 or > 3600)
+            failures.Add($"--heartbeat-seconds {options.HeartbeatSeconds} is outside 1–3600");
+
+        var sim = options.Sim;
+        if (sim.RamMib < 256)
+            failures.Add($"--sim-ram {sim.RamMib} MiB is below 256 MiB");
+        if (sim.CpuCount is < 1 or > 1024)
+            failures.Add($"--sim-cpus {sim.CpuCount} is outside 1–1024");
+        if (sim.HostReserveMib < 0 || sim.HostReserveMib >= sim.RamMib)
+            failures.Add($"--sim-reserve {sim.HostReserveMib} MiB must be at least 0 and below the RAM ({sim.RamMib} MiB)");
+        if (sim.FailRate is < 0 or > 1 || double.IsNaN(sim.FailRate))
+            failures.Add($"--sim-fail-rate {sim.FailRate} is outside 0.0–1.0");
+        if (sim.CrashAfterOperations is < 0)
+            failures.Add("--sim-crash-after is negative");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+using VzPanel.Agent.Grpc;
+using VzPanel.Agent.Heartbeats;
+using VzPanel.Agent.Operations;
+using VzPanel.Agent.Security;
+
+namespace VzPanel.Agent.Hosting;
+
+public static class AgentServiceCollectionExtensions
+{
+    /// <summary>Registers the engine, the operation journal, the gRPC service and the heartbeats.</summary>
+    public static IServiceCollection AddVzPanelAgent(this IServiceCollection services, AgentOptions options, AgentCredentials credentials)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddOptions<AgentOptions>().Configure(o =>
+        {
+            o.DataDirectory = options.DataDirectory;
+            o.Listen = options.Listen;
+            o.Advertise = options.Advertise;
+            o.Engine = options.Engine;
+            o.HeartbeatSeconds = options.HeartbeatSeconds;
+            o.Sim = options.Sim;
+        }).ValidateOnStart();
+
+        services.AddSingleton(credentials);
+        services.AddSingleton(new PanelClientValidator(credentials.CaCertificate));
+        services.AddSingleton(sp => EngineFactory.Create(sp.GetRequiredService<IOptions<AgentOptions>>().Value));
+        services.AddSingleton(sp => new OperationJournal(options.JournalDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IdempotentOperations>();
+        services.AddGrpc(grpc => grpc.Interceptors.Add<EngineExceptionInterceptor>());
+        services.AddSingleton<AgentEndpoint>();
+        services.AddHostedService<HeartbeatService>();
+        return services;
+    }
+}

@@ -1,0 +1,3 @@
+using VzPanel.Agent.Cli;
+
+return await AgentCommandLine.RunAsync(args, Console.Out, Console.Error);
