@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -8,7 +9,9 @@ namespace VzPanel.Agent.Hosting;
 
 /// <summary>
 /// The NodeAgent endpoint: HTTP/2 over TLS with node.crt, and only the panel may connect (a client
-/// certificate from our CA with urn:vzpanel:panel). Refusals are logged with the peer address.
+/// certificate from our CA with urn:vzpanel:panel). The TLS options are built per connection
+/// (Kestrel's handshake callback) so a refusal can be logged with the peer's address; requiring the
+/// client certificate there is what ClientCertificateMode.RequireCertificate does.
 /// </summary>
 public static class AgentKestrel
 {
@@ -16,24 +19,26 @@ public static class AgentKestrel
     {
         var validator = new PanelClientValidator(credentials.CaCertificate);
         var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("VzPanel.Agent.Tls");
+        var serverCertificate = SslStreamCertificateContext.Create(credentials.NodeCertificate, additionalCertificates: null, offline: true);
 
         kestrel.Listen(options.ListenEndPoint, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
-            listen.UseHttps(https =>
+            listen.UseHttps(new TlsHandshakeCallbackOptions
             {
-                https.ServerCertificate = credentials.NodeCertificate;
-                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-                https.ClientCertificateValidation = (certificate, _, _) => validator.Refusal(certificate) is null;
-                // Same decision as above, taken where the connection (and so the peer address) is known.
-                https.OnAuthenticate = (connection, ssl) => ssl.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    Decide(validator, logger, connection, certificate);
+                OnConnection = context => ValueTask.FromResult(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = serverCertificate,
+                    ClientCertificateRequired = true,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    ApplicationProtocols = [SslApplicationProtocol.Http2],
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) => Decide(validator, logger, context.Connection, certificate),
+                }),
             });
         });
     }
 
-    private static bool Decide(PanelClientValidator validator, ILogger logger, ConnectionContext connection,
-        System.Security.Cryptography.X509Certificates.X509Certificate? certificate)
+    private static bool Decide(PanelClientValidator validator, ILogger logger, ConnectionContext connection, X509Certificate? certificate)
     {
         var refusal = validator.Refusal(certificate is null ? null : CaTrust.AsCertificate2(certificate));
         if (refusal is not null)

@@ -20,13 +20,24 @@ public abstract partial class ComputeEngineContractTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Engine = await CreateEngineAsync();
-        Recorder = await EventRecorder.StartAsync(Engine, Ct);
+        try
+        {
+            Recorder = await EventRecorder.StartAsync(Engine, Ct);
+        }
+        catch
+        {
+            // xunit does not dispose a test whose initialization failed; the engine must not leak.
+            await DisposeEngineAsync(Engine);
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Recorder.DisposeAsync();
-        await DisposeEngineAsync(Engine);
+        if (Recorder is not null)
+            await Recorder.DisposeAsync();
+        if (Engine is not null)
+            await DisposeEngineAsync(Engine);
     }
 
     protected static string Op() => Guid.NewGuid().ToString();
