@@ -5,11 +5,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VzPanel.Core.Data;
+using VzPanel.Core.Common;
 using VzPanel.Core.Data.Embedded;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Dashboard;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Nodes;
+using VzPanel.Core.Features.Nodes.Enrollment;
+using VzPanel.Core.Features.Nodes.Heartbeats;
+using VzPanel.Core.Features.Nodes.Pki;
 using VzPanel.Core.Features.Tenancy;
 using VzPanel.Core.Options;
 
@@ -26,6 +31,7 @@ public static class DependencyInjection
     {
         builder.Services.AddOptions<PanelOptions>().BindConfiguration(PanelOptions.Section).ValidateOnStart();
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         var database = await OpenDatabaseAsync(builder.Configuration, startupLog, ct);
         builder.Services.AddSingleton(database);
@@ -37,6 +43,7 @@ public static class DependencyInjection
             o => o.UseVzPanelDatabase(database.ConnectionString), ServiceLifetime.Scoped);
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PanelEvents>();
         builder.Services.AddValidatorsFromAssemblyContaining<InstanceSpecValidator>(ServiceLifetime.Singleton);
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<IAuditQueries, AuditQueries>();
@@ -44,6 +51,11 @@ public static class DependencyInjection
         builder.Services.AddScoped<IFleetDashboardQueries>(sp => sp.GetRequiredService<FleetDashboardService>());
         builder.Services.AddScoped<InstanceLookup>();
         builder.Services.AddScoped<FirstAdminBootstrapper>();
+        builder.Services.AddScoped<INodeQueries, NodeQueries>();
+        builder.Services.AddSingleton<AgentCertificateAuthority>();
+        builder.Services.AddScoped<NodeEnrollmentService>();
+        builder.Services.AddScoped<HeartbeatService>();
+        builder.Services.AddHostedService<NodeOfflineMonitor>();
         builder.Services.AddScoped<DatabaseInitializer>();
         return builder;
     }

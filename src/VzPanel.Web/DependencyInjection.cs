@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -6,6 +7,7 @@ using MudBlazor.Services;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Options;
+using VzPanel.Web.Agents;
 using VzPanel.Web.Components;
 using VzPanel.Web.Endpoints;
 using VzPanel.Web.Security;
@@ -19,7 +21,8 @@ public static class DependencyInjection
     public static WebApplicationBuilder AddVzPanelWeb(this WebApplicationBuilder builder)
     {
         // Loopback by default; ASPNETCORE_URLS, --urls or "Urls" in configuration choose otherwise.
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrl);
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        KestrelEndpoints.Configure(builder, string.IsNullOrEmpty(urls) ? DefaultUrl : urls);
         // Serve framework and package assets (blazor.web.js, MudBlazor) from a plain build too, not only a publish;
         // a published panel has no build manifest and this does nothing.
         builder.WebHost.UseStaticWebAssets();
@@ -28,8 +31,10 @@ public static class DependencyInjection
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
+        services.AddGrpc();
         services.AddHealthChecks().AddDbContextCheck<VzPanelDbContext>("database", tags: [HealthEndpoints.ReadyTag]);
 
         services.AddCascadingAuthenticationState();
@@ -75,6 +80,8 @@ public static class DependencyInjection
         app.MapHealthEndpoints();
         app.MapAccountEndpoints();
         app.MapPanelApi();
+        app.MapNodeApi();
+        app.MapGrpcService<PanelGatewayService>().RequireHost($"*:{KestrelEndpoints.AgentPort(app.Configuration)}").AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

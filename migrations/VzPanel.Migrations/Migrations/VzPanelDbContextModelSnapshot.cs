@@ -571,12 +571,75 @@ namespace VzPanel.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("VzPanel.Core.Features.Nodes.Enrollment.JoinToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("node_id");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_join_tokens");
+
+                    b.HasIndex("NodeId")
+                        .HasDatabaseName("ix_join_tokens_node_id");
+
+                    b.ToTable("join_tokens", (string)null);
+                });
+
             modelBuilder.Entity("VzPanel.Core.Features.Nodes.Node", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("AgentVersion")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("agent_version");
+
+                    b.Property<DateTimeOffset?>("CertificateExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("certificate_expires_at");
+
+                    b.Property<string>("CertificateThumbprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("certificate_thumbprint");
 
                     b.Property<int>("CpuCount")
                         .HasColumnType("integer")
@@ -586,11 +649,20 @@ namespace VzPanel.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.PrimitiveCollection<List<string>>("Drift")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("drift");
+
                     b.Property<string>("Engine")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("engine");
+
+                    b.Property<long>("FreeMiB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("free_mib");
 
                     b.Property<long>("HostReserveMiB")
                         .HasColumnType("bigint")
@@ -651,6 +723,35 @@ namespace VzPanel.Migrations.Migrations
                             t.HasCheckConstraint("ck_nodes_capacity", "cpu_count >= 0 AND ram_mib >= 0 AND host_reserve_mib >= 0");
 
                             t.HasCheckConstraint("ck_nodes_overcommit", "overcommit_ratio >= 1.0 AND overcommit_ratio <= 10.0");
+                        });
+                });
+
+            modelBuilder.Entity("VzPanel.Core.Features.Nodes.Pki.CertificateAuthorityRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("CertificateDer")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("certificate_der");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("protected_private_key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_certificate_authority");
+
+                    b.ToTable("certificate_authority", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_certificate_authority_single", "id = 1");
                         });
                 });
 
@@ -1052,6 +1153,16 @@ namespace VzPanel.Migrations.Migrations
                     b.Navigation("Node");
 
                     b.Navigation("Template");
+                });
+
+            modelBuilder.Entity("VzPanel.Core.Features.Nodes.Enrollment.JoinToken", b =>
+                {
+                    b.HasOne("VzPanel.Core.Features.Nodes.Node", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_join_tokens_nodes_node_id");
                 });
 
             modelBuilder.Entity("VzPanel.Core.Features.Storage.StoragePool", b =>

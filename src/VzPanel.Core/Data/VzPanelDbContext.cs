@@ -6,6 +6,8 @@ using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
+using VzPanel.Core.Features.Nodes.Enrollment;
+using VzPanel.Core.Features.Nodes.Pki;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Storage;
 using VzPanel.Core.Features.Templates;
@@ -30,6 +32,8 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
     public DbSet<UsageSegment> UsageSegments => Set<UsageSegment>();
     public DbSet<Operation> Operations => Set<Operation>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<JoinToken> JoinTokens => Set<JoinToken>();
+    public DbSet<CertificateAuthorityRecord> CertificateAuthority => Set<CertificateAuthorityRecord>();
 
     public AccessScope Scope => access.Scope;
 

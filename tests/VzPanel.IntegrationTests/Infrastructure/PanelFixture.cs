@@ -1,8 +1,11 @@
 namespace VzPanel.IntegrationTests.Infrastructure;
 
 /// <summary>A running panel on its own test database, shared by the tests of one class.</summary>
-public sealed class PanelFixture(PostgresServer server) : IAsyncLifetime
+public class PanelFixture(PostgresServer server) : IAsyncLifetime
 {
+    /// <summary>Extra settings for the panel process (subclasses of the fixture tune it).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"vzpanel-panel-{Guid.NewGuid():N}"[..24]);
 
     public TestDatabase Database { get; private set; } = null!;
@@ -12,7 +15,7 @@ public sealed class PanelFixture(PostgresServer server) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Database = await server.CreateDatabaseAsync(migrated: false);
-        Panel = await PanelProcess.StartAsync(new Dictionary<string, string>
+        Panel = await PanelProcess.StartAsync(new Dictionary<string, string>(Settings)
         {
             ["ConnectionStrings__Panel"] = Database.ConnectionString,
             ["Database__MigrateOnStart"] = "true",

@@ -17,13 +17,17 @@ public sealed partial class PanelProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private PanelProcess(Process process, Uri baseUrl)
+    private PanelProcess(Process process, Uri baseUrl, Uri agentUrl)
     {
         _process = process;
         BaseUrl = baseUrl;
+        AgentUrl = agentUrl;
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>The agent endpoint (gRPC, mutual TLS) on its own free port.</summary>
+    public Uri AgentUrl { get; }
 
     public string Output
     {
@@ -37,7 +41,10 @@ public sealed partial class PanelProcess : IAsyncDisposable
     public static async Task<PanelProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
-        var panel = new PanelProcess(Process.Start(StartInfo(environment, ["--urls", url.ToString(), .. args]))!, url);
+        var agentPort = FreePort();
+        var withAgentPort = new Dictionary<string, string>(environment) { ["Agents__Listen"] = $"127.0.0.1:{agentPort}" };
+        var panel = new PanelProcess(Process.Start(StartInfo(withAgentPort, ["--urls", url.ToString(), .. args]))!, url,
+            new Uri($"https://127.0.0.1:{agentPort}"));
         panel._process.OutputDataReceived += (_, e) => panel.Append(e.Data);
         panel._process.ErrorDataReceived += (_, e) => panel.Append(e.Data);
         panel._process.BeginOutputReadLine();
@@ -49,7 +56,8 @@ public sealed partial class PanelProcess : IAsyncDisposable
     /// <summary>Runs the panel for a one-off command (it exits by itself) and returns what it printed.</summary>
     public static async Task<string> RunToEndAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Process.Start(StartInfo(environment, args))!;
+        var withAgentPort = new Dictionary<string, string>(environment) { ["Agents__Listen"] = $"127.0.0.1:{FreePort()}" };
+        using var process = Process.Start(StartInfo(withAgentPort, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
@@ -147,7 +155,7 @@ public sealed partial class PanelProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -22,6 +22,16 @@ public sealed class Node
     public MemoryPolicy MemoryPolicy { get; set; } = MemoryPolicy.Performance;
     public NodeState State { get; set; } = NodeState.Pending;
     public DateTimeOffset? LastHeartbeatAt { get; set; }
+
+    /// <summary>SHA-256 thumbprint of the agent's current certificate; re-enrollment replaces it.</summary>
+    public string? CertificateThumbprint { get; set; }
+
+    public DateTimeOffset? CertificateExpiresAt { get; set; }
+    public string? AgentVersion { get; set; }
+    public long FreeMiB { get; set; }
+
+    /// <summary>Where inventory and the node's own report disagree, in words; shown, never silently fixed.</summary>
+    public List<string> Drift { get; set; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public uint Version { get; private set; }
 

@@ -22,6 +22,9 @@ internal sealed class NodeConfiguration : IEntityTypeConfiguration<Node>
         b.Property(n => n.MemoryPolicy).HasConversion<string>().HasMaxLength(16);
         b.Property(n => n.State).HasConversion<string>().HasMaxLength(16);
         b.Property(n => n.Version).IsRowVersion();
+        b.Property(n => n.CertificateThumbprint).HasMaxLength(64);
+        b.Property(n => n.AgentVersion).HasMaxLength(40);
+        b.Property(n => n.FreeMiB).HasColumnName("free_mib");
         b.Ignore(n => n.GuaranteeableMiB);
         b.Ignore(n => n.CommittableMiB);
     }

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace VzPanel.Core.Common;
+
+/// <summary>
+/// In-process publish/subscribe for domain events (a node came online, an instance changed). Blazor
+/// circuits subscribe and refresh; a failing subscriber is logged and never breaks the publisher.
+/// </summary>
+public sealed class PanelEvents(ILogger<PanelEvents> logger)
+{
+    private readonly ConcurrentDictionary<Guid, (Type Type, Func<object, Task> Handler)> _subscribers = new();
+
+    public IDisposable Subscribe<T>(Func<T, Task> handler)
+    {
+        var id = Guid.NewGuid();
+        _subscribers[id] = (typeof(T), e => handler((T)e));
+        return new Subscription(() => _subscribers.TryRemove(id, out _));
+    }
+
+    public void Publish<T>(T evt) where T : notnull
+    {
+        foreach (var (_, (type, handler)) in _subscribers)
+        {
+            if (!type.IsInstanceOfType(evt)) continue;
+            _ = InvokeAsync(handler, evt);
+        }
+    }
+
+    private async Task InvokeAsync(Func<object, Task> handler, object evt)
+    {
+        try
+        {
+            await handler(evt);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "A subscriber to {Event} failed", evt.GetType().Name);
+        }
+    }
+
+    private sealed class Subscription(Action dispose) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) dispose();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VzPanel.Core.Common;
+using VzPanel.Core.Data;
+using VzPanel.Core.Features.Audit;
+using VzPanel.Core.Options;
+
+namespace VzPanel.Core.Features.Nodes.Heartbeats;
+
+/// <summary>Takes a node's heartbeat: marks it Online, refreshes its capacity and flags drift. Never rewrites instances.</summary>
+public sealed class HeartbeatService(
+    IDbContextFactory<VzPanelDbContext> dbFactory, AuditLog audit, PanelEvents events, IOptions<AgentOptions> options, TimeProvider clock)
+{
+    /// <summary>Records the heartbeat of <paramref name="nodeId"/>, sent with a certificate of <paramref name="thumbprint"/>.</summary>
+    public async Task<Result<int>> RecordAsync(Guid nodeId, string thumbprint, HeartbeatReport report, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await TryRecordAsync(nodeId, thumbprint, report, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // Someone changed the node meanwhile (an admin, the offline monitor): read again and reapply.
+            }
+        }
+    }
+
+    private async Task<Result<int>> TryRecordAsync(Guid nodeId, string thumbprint, HeartbeatReport report, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var node = await db.Nodes.SingleOrDefaultAsync(n => n.Id == nodeId, ct);
+        if (node is null) return Error.NotFound("Node");
+        if (!string.Equals(node.CertificateThumbprint, thumbprint, StringComparison.Ordinal))
+            return Error.Forbidden("This certificate is no longer valid for the node; it was re-enrolled.");
+
+        var wasOnline = node.State == NodeState.Online;
+        node.State = node.State == NodeState.Maintenance ? NodeState.Maintenance : NodeState.Online;
+        node.LastHeartbeatAt = clock.GetUtcNow();
+        node.CpuCount = report.Node.CpuCount;
+        node.RamMiB = report.Node.RamMiB;
+        node.FreeMiB = report.Node.FreeMiB;
+        node.AgentVersion = report.Node.AgentVersion;
+        if (!string.IsNullOrEmpty(report.AgentAddress)) node.ManagementAddress = report.AgentAddress;
+
+        var inventory = await db.Instances.Where(i => i.NodeId == nodeId).ToListAsync(ct);
+        var drift = DriftDetector.Compare(inventory, report.Instances);
+        var driftChanged = !drift.SequenceEqual(node.Drift);
+        if (driftChanged) node.Drift = drift;
+        if (!wasOnline && node.State == NodeState.Online)
+            audit.Add(db, new AuditEntry("node.online", $"Node '{node.Name}' is reporting again.") { Actor = "agent", TargetType = "node", TargetId = node.Id.ToString() });
+
+        await db.SaveChangesAsync(ct);
+        events.Publish(new NodeChanged(node.Id, node.State));
+        return options.Value.HeartbeatIntervalSeconds;
+    }
+}

@@ -1,0 +1,30 @@
+using VzPanel.Core.Features.Nodes;
+using VzPanel.Core.Features.Nodes.Enrollment;
+using VzPanel.Web.Security;
+
+namespace VzPanel.Web.Endpoints;
+
+/// <summary>Nodes: staff read them, admins add them and issue join tokens.</summary>
+internal static class NodeApi
+{
+    public static void MapNodeApi(this IEndpointRouteBuilder app)
+    {
+        var nodes = app.MapGroup("/api/v1/nodes").WithTags("Nodes");
+
+        nodes.MapGet("/", (INodeQueries queries, CancellationToken ct) => queries.ListAsync(ct))
+            .RequireAuthorization(Policies.Staff).WithSummary("All nodes with state, capacity and drift count.");
+
+        nodes.MapGet("/{id:guid}", async (Guid id, INodeQueries queries, CancellationToken ct) =>
+                await queries.GetAsync(id, ct) is { } node ? Results.Ok(node) : Results.Problem(statusCode: 404, detail: "Node was not found."))
+            .RequireAuthorization(Policies.Staff).WithSummary("One node: capacity, inventory instances on it, drift.");
+
+        nodes.MapPost("/", async (AddNodeRequest request, NodeEnrollmentService enrollment, CancellationToken ct) =>
+                (await enrollment.AddNodeAsync(request, ct)).ToHttp(issued => Results.Created($"/api/v1/nodes/{issued.NodeId}", issued)))
+            .RequireAuthorization(Policies.Admin)
+            .WithSummary("Add a node; returns its one-time join token and the enroll command to run on it.");
+
+        nodes.MapPost("/{id:guid}/join-token", async (Guid id, NodeEnrollmentService enrollment, CancellationToken ct) =>
+                (await enrollment.RenewTokenAsync(id, ct)).ToHttp(Results.Ok))
+            .RequireAuthorization(Policies.Admin).WithSummary("A new join token for an existing node.");
+    }
+}
