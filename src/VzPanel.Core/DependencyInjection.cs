@@ -54,6 +54,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<INodeQueries, NodeQueries>();
         builder.Services.AddSingleton<AgentCertificateAuthority>();
         builder.Services.AddScoped<NodeEnrollmentService>();
+        builder.Services.AddScoped<INodeAdministration>(sp => sp.GetRequiredService<NodeEnrollmentService>());
         builder.Services.AddScoped<HeartbeatService>();
         builder.Services.AddHostedService<NodeOfflineMonitor>();
         builder.Services.AddScoped<DatabaseInitializer>();

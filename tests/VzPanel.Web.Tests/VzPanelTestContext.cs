@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using VzPanel.Core.Common;
 
 namespace VzPanel.Web.Tests;
 
@@ -16,6 +17,8 @@ public abstract class VzPanelTestContext : BunitContext
             o.SnackbarConfiguration.HideTransitionDuration = 0;
         });
         Services.AddSingleton(TimeProvider.System);
+        Services.AddLogging();
+        Services.AddSingleton<PanelEvents>();
         DefaultWaitTimeout = TimeSpan.FromSeconds(5);
     }
 }

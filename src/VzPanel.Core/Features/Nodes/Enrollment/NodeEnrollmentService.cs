@@ -11,6 +11,13 @@ using VzPanel.Core.Options;
 
 namespace VzPanel.Core.Features.Nodes.Enrollment;
 
+/// <summary>What admins do to bring nodes in; the UI's seam (bUnit tests fake it).</summary>
+public interface INodeAdministration
+{
+    Task<Result<JoinTokenIssued>> AddNodeAsync(AddNodeRequest request, CancellationToken ct);
+    Task<Result<JoinTokenIssued>> RenewTokenAsync(Guid nodeId, CancellationToken ct);
+}
+
 /// <summary>How a node joins: an admin adds it and gets a one-time token; its agent trades the token for a certificate.</summary>
 public sealed class NodeEnrollmentService(
     IDbContextFactory<VzPanelDbContext> dbFactory,
@@ -18,7 +25,7 @@ public sealed class NodeEnrollmentService(
     AuditLog audit,
     PanelEvents events,
     IOptions<AgentOptions> options,
-    TimeProvider clock)
+    TimeProvider clock) : INodeAdministration
 {
     private const string InvalidToken = "The join token is invalid, already used or expired. Ask an admin for a new one.";
 
