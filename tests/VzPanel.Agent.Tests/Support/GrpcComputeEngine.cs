@@ -114,7 +114,7 @@ public sealed class GrpcComputeEngine(NodeAgent.NodeAgentClient client) : ICompu
             {
                 return await call.ResponseStream.MoveNext(cancellationToken);
             }
-            catch (RpcException failure) when (failure.StatusCode == StatusCode.Cancelled)
+            catch (RpcException failure) when (failure.StatusCode == StatusCode.Cancelled || cancellationToken.IsCancellationRequested)
             {
                 throw new OperationCanceledException(failure.Message, failure, cancellationToken);
             }
