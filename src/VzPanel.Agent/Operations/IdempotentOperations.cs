@@ -29,8 +29,8 @@ public sealed class IdempotentOperations(OperationJournal journal, TimeProvider 
 
         while (true)
         {
-            TaskCompletionSource done;
             Task? other = null;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_gate)
             {
                 if (journal.TryGet(operationId, out var entry))
@@ -40,13 +40,16 @@ public sealed class IdempotentOperations(OperationJournal journal, TimeProvider 
                     EnsureSameRequest(running.Hash, hash);
                     other = running.Done;
                 }
-                done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (other is null)
+                else
+                {
                     _running[operationId] = (hash, done.Task);
+                }
             }
 
             if (other is not null)
             {
+                // A duplicate of a call still running: wait, then look again (the journal has it now,
+                // unless the first failed transiently, in which case this call runs it).
                 await other.WaitAsync(call?.CancellationToken ?? CancellationToken.None);
                 continue;
             }

@@ -70,6 +70,25 @@ public sealed class HeartbeatTests : IAsyncDisposable
         Beats(gateway)[1].Heartbeat.Reason.ShouldBe(HeartbeatReason.Periodic);
     }
 
+    [Fact]
+    public async Task Run_PanelUnreachableAtFirst_RetriesWithoutDyingUntilThePanelAnswers()
+    {
+        using var serverCertificate = _pki.IssueServer();
+        string url;
+        await using (var gone = await FakePanelGateway.StartAsync(_pki, serverCertificate, _pki.Ca))
+            url = gone.Url;
+        AgentCredentialsWriter.Write(_pki, _data.Path, url, heartbeatSeconds: 1);
+        var (agent, _) = await AgentProcess.StartRunAsync(_data.Path, "--heartbeat-seconds", "1");
+        await using var _1 = agent;
+        await agent.WaitForOutputAsync("Heartbeat (Startup)");
+
+        await using var gateway = await FakePanelGateway.StartAsync(_pki, serverCertificate, _pki.Ca, port: new Uri(url).Port);
+        await WaitForAsync(gateway, beats => beats.Count >= 1);
+
+        Beats(gateway)[0].Heartbeat.Reason.ShouldBe(HeartbeatReason.Startup);
+        agent.Exited.IsCompleted.ShouldBeFalse();
+    }
+
     public ValueTask DisposeAsync()
     {
         _pki.Dispose();

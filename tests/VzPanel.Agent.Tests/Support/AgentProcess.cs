@@ -38,6 +38,11 @@ public sealed partial class AgentProcess : IAsyncDisposable
 
     public Task<int> Exited => _exited.Task;
 
+    private readonly AsyncCondition _lines = new();
+
+    public Task WaitForOutputAsync(string text) =>
+        _lines.WaitUntilAsync(() => Output.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(20), () => Output);
+
     /// <summary>Starts `run` and waits for the "listening on" line; returns once the agent serves.</summary>
     public static async Task<(AgentProcess Process, string Address)> StartRunAsync(string dataDirectory, params string[] extra)
     {
@@ -86,6 +91,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
             return;
         lock (_output)
             _output.AppendLine(line);
+        _lines.Notify();
         var match = ListeningLine().Match(line);
         if (match.Success)
             _ready.TrySetResult(match.Groups[1].Value);

@@ -35,7 +35,7 @@ public sealed class FakePanelGateway : IAsyncDisposable
     public string Url { get; private set; } = "";
 
     /// <param name="offeredCa">What GetCaCertificate answers; the TLS certificate may come from elsewhere (an impostor).</param>
-    public static async Task<FakePanelGateway> StartAsync(TestPki issuer, X509Certificate2 serverCertificate, X509Certificate2 offeredCa, int heartbeatSeconds = 1)
+    public static async Task<FakePanelGateway> StartAsync(TestPki issuer, X509Certificate2 serverCertificate, X509Certificate2 offeredCa, int heartbeatSeconds = 1, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrelHttpsConfiguration();
@@ -43,7 +43,7 @@ public sealed class FakePanelGateway : IAsyncDisposable
         var state = new State(issuer, offeredCa, heartbeatSeconds);
         builder.Services.AddSingleton(state);
         builder.Services.AddGrpc();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
             listen.UseHttps(https =>
@@ -71,7 +71,9 @@ public sealed class FakePanelGateway : IAsyncDisposable
     public sealed class State(TestPki issuer, X509Certificate2 offeredCa, int heartbeatSeconds)
     {
         public AsyncCondition Changed { get; } = new();
-        public int CaRequests;
+        private int _caRequests;
+        public int CaRequests => Volatile.Read(ref _caRequests);
+        internal void CountCaRequest() => Interlocked.Increment(ref _caRequests);
         public ConcurrentQueue<EnrollRequest> Enrollments { get; } = new();
         public ConcurrentQueue<RecordedHeartbeat> Heartbeats { get; } = new();
         public string NodeId { get; } = Guid.NewGuid().ToString();
@@ -84,7 +86,7 @@ public sealed class FakePanelGateway : IAsyncDisposable
     {
         public override Task<CaCertificate> GetCaCertificate(GetCaCertificateRequest request, ServerCallContext context)
         {
-            Interlocked.Increment(ref state.CaRequests);
+            state.CountCaRequest();
             state.Changed.Notify();
             return Task.FromResult(new CaCertificate { Certificate = ByteString.CopyFrom(state.OfferedCa.RawData) });
         }

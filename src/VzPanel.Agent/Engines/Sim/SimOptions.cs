@@ -15,13 +15,13 @@ public sealed class SimOptions
 
     public SimLatencyProfile Latency { get; set; } = SimLatencyProfile.Zero;
 
-    /// <summary>Share of mutating operations that fail with Unavailable (0.0–1.0), before doing anything.</summary>
+    /// <summary>Share of operations (mutating or exec) that fail with Unavailable (0.0–1.0), before doing anything.</summary>
     public double FailRate { get; set; }
 
     /// <summary>Seed of the fault dice, so a failing run can be replayed.</summary>
     public int? Seed { get; set; }
 
-    /// <summary>When set, the (N+1)th mutating operation kills the agent before it does anything.</summary>
+    /// <summary>When set, the (N+1)th operation (mutating or exec) kills the agent before it does anything.</summary>
     public int? CrashAfterOperations { get; set; }
 
     /// <summary>Operation names ("start", "create", ...) that never finish until cancelled.</summary>
