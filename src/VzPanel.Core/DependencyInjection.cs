@@ -12,6 +12,7 @@ using VzPanel.Core.Features.Dashboard;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
+using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Core.Features.Nodes.Heartbeats;
 using VzPanel.Core.Features.Nodes.Pki;
@@ -53,6 +54,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<FirstAdminBootstrapper>();
         builder.Services.AddScoped<INodeQueries, NodeQueries>();
         builder.Services.AddSingleton<AgentCertificateAuthority>();
+        builder.Services.AddSingleton<AgentClients>();
         builder.Services.AddScoped<NodeEnrollmentService>();
         builder.Services.AddScoped<INodeAdministration>(sp => sp.GetRequiredService<NodeEnrollmentService>());
         builder.Services.AddScoped<HeartbeatService>();

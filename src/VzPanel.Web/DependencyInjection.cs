@@ -8,6 +8,7 @@ using VzPanel.Core.Data;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Options;
 using VzPanel.Web.Agents;
+using VzPanel.Web.Hosting.LocalAgents;
 using VzPanel.Web.Components;
 using VzPanel.Web.Endpoints;
 using VzPanel.Web.Security;
@@ -35,6 +36,9 @@ public static class DependencyInjection
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddGrpc();
+        services.AddOptions<LocalAgentOptions>().BindConfiguration(LocalAgentOptions.Section);
+        services.AddScoped<DemoFleetSeeder>();
+        services.AddHostedService<LocalSimAgents>();
         services.AddHealthChecks().AddDbContextCheck<VzPanelDbContext>("database", tags: [HealthEndpoints.ReadyTag]);
 
         services.AddCascadingAuthenticationState();

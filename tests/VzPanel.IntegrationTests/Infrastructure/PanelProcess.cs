@@ -42,7 +42,9 @@ public sealed partial class PanelProcess : IAsyncDisposable
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
         var agentPort = FreePort();
-        var withAgentPort = new Dictionary<string, string>(environment) { ["Agents__Listen"] = $"127.0.0.1:{agentPort}" };
+        var withAgentPort = new Dictionary<string, string> { ["Panel__LocalAgents__Count"] = "0" };   // tests start agents themselves
+        foreach (var (k, v) in environment) withAgentPort[k] = v;
+        withAgentPort["Agents__Listen"] = $"127.0.0.1:{agentPort}";
         var panel = new PanelProcess(Process.Start(StartInfo(withAgentPort, ["--urls", url.ToString(), .. args]))!, url,
             new Uri($"https://127.0.0.1:{agentPort}"));
         panel._process.OutputDataReceived += (_, e) => panel.Append(e.Data);
@@ -56,7 +58,7 @@ public sealed partial class PanelProcess : IAsyncDisposable
     /// <summary>Runs the panel for a one-off command (it exits by itself) and returns what it printed.</summary>
     public static async Task<string> RunToEndAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var withAgentPort = new Dictionary<string, string>(environment) { ["Agents__Listen"] = $"127.0.0.1:{FreePort()}" };
+        var withAgentPort = new Dictionary<string, string>(environment) { ["Agents__Listen"] = $"127.0.0.1:{FreePort()}", ["Panel__LocalAgents__Count"] = "0" };
         using var process = Process.Start(StartInfo(withAgentPort, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -142,17 +144,17 @@ public sealed partial class PanelProcess : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
     }
 
-    private static string WebDll
+    private static string WebDll => BuiltDll("VzPanel.Web");
+
+    /// <summary>A program of this repository from its build output, in the configuration the tests were built in.</summary>
+    public static string BuiltDll(string project)
     {
-        get
-        {
-            var configuration = typeof(PanelProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                .Single(a => a.Key == "Configuration").Value!;
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "VzPanel.sln"))) dir = dir.Parent;
-            var dll = Path.Combine(dir!.FullName, "src", "VzPanel.Web", "bin", configuration, "net10.0", "VzPanel.Web.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException("Build src/VzPanel.Web first.", dll);
-        }
+        var configuration = typeof(PanelProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "Configuration").Value!;
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "VzPanel.sln"))) dir = dir.Parent;
+        var dll = Path.Combine(dir!.FullName, "src", project, "bin", configuration, "net10.0", project + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/{project} first.", dll);
     }
 
     public static int FreePort()

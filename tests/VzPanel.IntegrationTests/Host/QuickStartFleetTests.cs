@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using VzPanel.IntegrationTests.Infrastructure;
+using VzPanel.IntegrationTests.Nodes;
+
+namespace VzPanel.IntegrationTests.Host;
+
+/// <summary>The panel with its three local sim agents, as the quick start runs it.</summary>
+public sealed class QuickStartPanel(PostgresServer server) : PanelFixture(server)
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Panel__LocalAgents__Count"] = "3",
+        ["Panel__LocalAgents__FirstPort"] = PanelProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Panel__LocalAgents__AgentPath"] = PanelProcess.BuiltDll("VzPanel.Agent"),
+    };
+}
+
+public sealed class QuickStartFleetTests(QuickStartPanel fixture) : IClassFixture<QuickStartPanel>
+{
+    [Fact]
+    public async Task QuickStart_ShowsThreeLiveNodesWithTheirDemoServers_AndNoDrift()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = await NodeApiClient.AdminAsync(fixture);
+
+        var nodes = await WaitForAsync(admin, n => n.Count == 3 && n.All(x => x.GetProperty("state").GetString() == "Online")
+            && n.Sum(x => x.GetProperty("instances").GetInt32()) == 5, ct);
+        // After the seeding, a heartbeat or two: what the nodes run must match the inventory.
+        await Task.Delay(TimeSpan.FromSeconds(6), ct);
+        nodes = await admin.GetFromJsonAsync<List<JsonElement>>("/api/v1/nodes", ct);
+
+        nodes!.Select(n => n.GetProperty("name").GetString()).ShouldBe(["sim-1", "sim-2", "sim-3"]);
+        nodes.Select(n => n.GetProperty("ramMiB").GetInt64()).ShouldBe([16384L, 32768L, 8192L]);   // sized differently
+        nodes.ShouldAllBe(n => n.GetProperty("driftCount").GetInt32() == 0);
+        var dashboard = await admin.GetFromJsonAsync<JsonElement>("/api/v1/dashboard", ct);
+        dashboard.GetProperty("instancesByState").GetProperty("Running").GetInt32().ShouldBe(4);
+        dashboard.GetProperty("instancesByState").GetProperty("Stopped").GetInt32().ShouldBe(1);
+    }
+
+    private static async Task<List<JsonElement>> WaitForAsync(HttpClient admin, Func<List<JsonElement>, bool> done, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var nodes = await admin.GetFromJsonAsync<List<JsonElement>>("/api/v1/nodes", ct) ?? [];
+            if (done(nodes)) return nodes;
+            if (clock.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException($"The quick-start fleet did not come up: {JsonSerializer.Serialize(nodes)}");
+            await Task.Delay(250, ct);
+        }
+    }
+}
