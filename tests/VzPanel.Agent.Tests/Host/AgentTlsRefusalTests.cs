@@ -46,8 +46,9 @@ public sealed class AgentTlsRefusalTests(AgentTlsRefusalTests.RunningAgent agent
         refusal.StatusCode.ShouldBeOneOf(StatusCode.Unavailable, StatusCode.Internal);
         using var panel = agent.Pki.IssuePanelClient();
         (await CallAsync(panel)).CpuCount.ShouldBeGreaterThan(0);
+        // The console logger writes from a background queue: wait for the line rather than expect it.
+        await agent.Process.WaitForOutputAsync(reason);
         agent.Process.Output.ShouldContain("Refused a TLS client from 127.0.0.1");
-        agent.Process.Output.ShouldContain(reason);
     }
 
     [Fact]
