@@ -180,11 +180,12 @@ public sealed class SimComputeEngineTests : IDisposable
         var engine = Engine(Options(o => o.Latency = SimLatencyProfile.Demo));
         var instance = await engine.CreateAsync(Definition("stubborn", 512, 0), Op(), Ct);
         await engine.StartAsync(instance.Id, Op(), Ct);
-        await using var events = await engine.WatchEventsAsync(Ct);
+        await using var events = await EventRecorder.StartAsync(engine, Ct);
 
         var stopped = await engine.StopAsync(instance.Id, StopMode.Graceful, TimeSpan.FromMilliseconds(50), Op(), Ct);
 
         stopped.State.ShouldBe(InstanceState.Stopped);
+        await events.WaitForAsync(e => e.Kind == EngineEventKind.Progress && e.Message.StartsWith("graceful shutdown timed out", StringComparison.Ordinal));
     }
 
     public void Dispose() => _data.Dispose();
