@@ -29,9 +29,9 @@ public sealed class QuickStartFleetTests(QuickStartPanel fixture) : IClassFixtur
             && n.Sum(x => x.GetProperty("instances").GetInt32()) == 5, ct);
         // After the seeding, a heartbeat or two: what the nodes run must match the inventory.
         await Task.Delay(TimeSpan.FromSeconds(6), ct);
-        nodes = await admin.GetFromJsonAsync<List<JsonElement>>("/api/v1/nodes", ct);
+        nodes = await admin.GetFromJsonAsync<List<JsonElement>>("/api/v1/nodes", ct) ?? [];
 
-        nodes!.Select(n => n.GetProperty("name").GetString()).ShouldBe(["sim-1", "sim-2", "sim-3"]);
+        nodes.Select(n => n.GetProperty("name").GetString()).ShouldBe(["sim-1", "sim-2", "sim-3"]);
         nodes.Select(n => n.GetProperty("ramMiB").GetInt64()).ShouldBe([16384L, 32768L, 8192L]);   // sized differently
         nodes.ShouldAllBe(n => n.GetProperty("driftCount").GetInt32() == 0);
         var dashboard = await admin.GetFromJsonAsync<JsonElement>("/api/v1/dashboard", ct);

@@ -44,6 +44,19 @@ public sealed class BrowserServer : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A new page signed in as <paramref name="user"/>, once the live connection is up (clicks work from then on).</summary>
+    public async Task<IPage> SignedInPageAsync(Uri baseUrl, string user, string password, ViewportSize? viewport = null)
+    {
+        var page = await NewPageAsync(baseUrl);
+        if (viewport is not null) await page.SetViewportSizeAsync(viewport.Width, viewport.Height);
+        await page.GotoAsync("/account/login");
+        await page.Locator("#username").FillAsync(user);
+        await page.Locator("#password").FillAsync(password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        return page;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_browser is not null) await _browser.DisposeAsync();

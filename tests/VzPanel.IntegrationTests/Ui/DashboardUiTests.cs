@@ -56,15 +56,6 @@ public sealed class DashboardUiTests(PanelFixture fixture, BrowserServer browser
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserServer.ScreenshotDirectory, "dashboard-admin-phone.png"), FullPage = true });
     }
 
-    private async Task<IPage> SignInAsAdminAsync(ViewportSize viewport)
-    {
-        var page = await browser.NewPageAsync(fixture.Panel.BaseUrl);
-        await page.SetViewportSizeAsync(viewport.Width, viewport.Height);
-        await page.GotoAsync("/account/login");
-        await page.Locator("#username").FillAsync("admin");
-        await page.Locator("#password").FillAsync(fixture.AdminPassword);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        return page;
-    }
+    private Task<IPage> SignInAsAdminAsync(ViewportSize viewport) =>
+        browser.SignedInPageAsync(fixture.Panel.BaseUrl, "admin", fixture.AdminPassword, viewport);
 }

@@ -17,12 +17,7 @@ public sealed class LiveNodesUiTests(QuickOfflinePanel fixture, BrowserServer br
         await agent.EnrollAsync(fixture.Panel.AgentUrl, token);
         await agent.RunAsync(heartbeatSeconds: 1);
 
-        var page = await browser.NewPageAsync(fixture.Panel.BaseUrl);
-        await page.GotoAsync("/account/login");
-        await page.Locator("#username").FillAsync("admin");
-        await page.Locator("#password").FillAsync(fixture.AdminPassword);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        var page = await browser.SignedInPageAsync(fixture.Panel.BaseUrl, "admin", fixture.AdminPassword);
         await page.GetByText("Nodes", new() { Exact = true }).First.ClickAsync();
         var row = page.Locator("[data-testid=nodes-table] tr", new() { HasText = "live-1" });
         await Assertions.Expect(row.GetByTestId("node-state")).ToHaveTextAsync("Online");

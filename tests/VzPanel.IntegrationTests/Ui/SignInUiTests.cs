@@ -91,18 +91,7 @@ public sealed class SignInUiTests(PanelFixture fixture, BrowserServer browser) :
         await page.WaitForURLAsync("**/account/login?ReturnUrl=%2F");
     }
 
-    private async Task<IPage> SignedInPageAsync(string user, string password)
-    {
-        var page = await browser.NewPageAsync(fixture.Panel.BaseUrl);
-        await page.GotoAsync("/account/login");
-        await page.Locator("#username").FillAsync(user);
-        await page.Locator("#password").FillAsync(password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        // Clicks only work once the live (SignalR) connection is up; prerendered HTML ignores them.
-        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        return page;
-    }
+    private Task<IPage> SignedInPageAsync(string user, string password) => browser.SignedInPageAsync(fixture.Panel.BaseUrl, user, password);
 
     private const string BackgroundScript = "getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-background').trim()";
 
