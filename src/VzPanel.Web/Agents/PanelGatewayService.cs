@@ -48,7 +48,8 @@ internal sealed class PanelGatewayService(
             throw new RpcException(new Status(StatusCode.Unauthenticated, "A node certificate issued by this panel is required."));
         }
 
-        var report = new HeartbeatReport(AgentMapping.ToReported(request.Node), [.. request.Instances.Select(AgentMapping.ToReported)], request.AgentAddress);
+        var report = new HeartbeatReport(AgentMapping.ToReported(request.Node), [.. request.Instances.Select(AgentMapping.ToReported)],
+            request.AgentAddress, request.SentAt?.ToDateTimeOffset());
         var interval = Unwrap(await heartbeats.RecordAsync(nodeId.Value, AgentIdentity.Sha256(cert!), report, context.CancellationToken));
         return new HeartbeatReply { HeartbeatIntervalSeconds = interval };
     }

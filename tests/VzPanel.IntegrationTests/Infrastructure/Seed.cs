@@ -9,7 +9,7 @@ namespace VzPanel.IntegrationTests.Infrastructure;
 /// <summary>Small builders for inventory rows, saved with the system scope.</summary>
 public static class Seed
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Now = new(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);   // in the past: heartbeats judge rows changed before them
 
     public static async Task<Tenant> TenantAsync(this TestDatabase database, string? name = null)
     {

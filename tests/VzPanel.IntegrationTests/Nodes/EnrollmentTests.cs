@@ -64,6 +64,24 @@ public sealed class EnrollmentTests(PanelFixture fixture) : IClassFixture<PanelF
         db.AuditEvents.Any(a => a.Action == "node.enroll-refused" && a.Summary.Contains("wrong secret")).ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("no-port")]
+    [InlineData("host:99999")]
+    [InlineData("evil host;reboot:7443")]
+    public async Task Enroll_BadAgentAddress_IsAClearErrorAndKeepsTheToken(string address)
+    {
+        using var admin = await NodeApiClient.AdminAsync(fixture);
+        var (_, token, _) = await NodeApiClient.AddNodeAsync(admin, $"enroll-addr-{Math.Abs(address.GetHashCode(StringComparison.Ordinal)) % 10000}");
+        using var agent = new TestAgent(fixture.Panel.AgentUrl);
+
+        var error = await Should.ThrowAsync<RpcException>(() => agent.EnrollAsync(token, address));
+
+        error.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        error.Status.Detail.ShouldContain("host:port");
+        using var retry = new TestAgent(fixture.Panel.AgentUrl);
+        await retry.EnrollAsync(token);                              // the bad attempt did not use the token up
+    }
+
     [Fact]
     public async Task Enroll_ExpiredToken_IsRefused()
     {

@@ -65,6 +65,8 @@ public sealed class NodeEnrollmentService(
 
     public async Task<Result<EnrollResult>> EnrollAsync(EnrollCommand command, CancellationToken ct)
     {
+        if (!AgentAddress.IsValid(command.AgentAddress))
+            return Error.Validation("agentAddress", "The agent address must be host:port (at most 255 characters), for example 10.0.0.5:7443.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var token = await db.JoinTokens.SingleOrDefaultAsync(t => t.Id == command.TokenId, ct);

@@ -5,13 +5,19 @@ namespace VzPanel.Core.Features.Nodes.Heartbeats;
 /// <summary>Compares the inventory with a node's report and says, in words, where they disagree.</summary>
 public static class DriftDetector
 {
-    public static List<string> Compare(IReadOnlyList<Instance> inventory, IReadOnlyList<ReportedInstance> reported)
+    /// <param name="snapshotAt">When the node took its report; rows changed later are not compared (the next report will).</param>
+    public static List<string> Compare(IReadOnlyList<Instance> inventory, IReadOnlyList<ReportedInstance> reported, DateTimeOffset? snapshotAt = null)
     {
         var drift = new List<string>();
         var byId = reported.ToDictionary(r => r.Id);
         foreach (var expected in inventory.OrderBy(i => i.Name))
         {
             if (expected.State is InstanceState.Provisioning or InstanceState.Deleting) continue;   // in flight: the job owns it
+            if (snapshotAt is { } at && expected.UpdatedAt > at)
+            {
+                byId.Remove(expected.Id);
+                continue;
+            }
             if (!byId.Remove(expected.Id, out var actual))
             {
                 drift.Add($"{expected.Name}: in the inventory, but the node does not have it");

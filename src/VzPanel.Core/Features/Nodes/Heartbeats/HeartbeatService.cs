@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using VzPanel.Core.Common;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Audit;
+using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Core.Options;
 
 namespace VzPanel.Core.Features.Nodes.Heartbeats;
@@ -42,10 +43,10 @@ public sealed class HeartbeatService(
         node.RamMiB = report.Node.RamMiB;
         node.FreeMiB = report.Node.FreeMiB;
         node.AgentVersion = report.Node.AgentVersion;
-        if (!string.IsNullOrEmpty(report.AgentAddress)) node.ManagementAddress = report.AgentAddress;
+        if (AgentAddress.IsValid(report.AgentAddress)) node.ManagementAddress = report.AgentAddress!;
 
         var inventory = await db.Instances.Where(i => i.NodeId == nodeId).ToListAsync(ct);
-        var drift = DriftDetector.Compare(inventory, report.Instances);
+        var drift = DriftDetector.Compare(inventory, report.Instances, report.SentAt);
         var driftChanged = !drift.SequenceEqual(node.Drift);
         if (driftChanged) node.Drift = drift;
         if (!wasOnline && node.State == NodeState.Online)
