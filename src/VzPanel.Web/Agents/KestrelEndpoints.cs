@@ -19,6 +19,7 @@ internal static class KestrelEndpoints
     {
         var agents = builder.Configuration.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
         var agentEndpoint = ParseEndpoint(agents.Listen);
+        SslServerAuthenticationOptions? serverOptions = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (var url in webUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -29,7 +30,8 @@ internal static class KestrelEndpoints
                 listen.Protocols = HttpProtocols.Http2;
                 listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
-                    OnConnection = _ => ValueTask.FromResult(ServerOptions(kestrel.ApplicationServices.GetRequiredService<AgentCertificateAuthority>())),
+                    // Built on the first connection (the CA is loaded after the host is built), then shared.
+                    OnConnection = _ => ValueTask.FromResult(serverOptions ??= ServerOptions(kestrel.ApplicationServices.GetRequiredService<AgentCertificateAuthority>())),
                 });
             });
         });

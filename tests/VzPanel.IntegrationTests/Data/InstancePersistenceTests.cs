@@ -51,7 +51,7 @@ public sealed class InstancePersistenceTests(PostgresServer server) : IAsyncLife
         loaded.CreatedAt.ShouldBe(created);                  // same instant, read back in UTC
         loaded.CreatedAt.Offset.ShouldBe(TimeSpan.Zero);
         loaded.Version.ShouldNotBe(0u);                      // xmin is mapped
-        (await RawAsync($"SELECT kind || '/' || state FROM instances WHERE id = '{instance.Id}'")).ShouldBe("Vm/Stopped");
+        (await Sql.ScalarAsync(_db.ConnectionString, $"SELECT kind || '/' || state FROM instances WHERE id = '{instance.Id}'", ct)).ShouldBe("Vm/Stopped");
     }
 
     [Fact]
@@ -95,13 +95,5 @@ public sealed class InstancePersistenceTests(PostgresServer server) : IAsyncLife
         var error = await Should.ThrowAsync<DbUpdateException>(() => _db.InstanceAsync(tenant, node, guaranteePercent: 150));
 
         error.InnerException.ShouldBeOfType<PostgresException>().ConstraintName.ShouldBe("ck_instances_guarantee");
-    }
-
-    private async Task<string?> RawAsync(string sql)
-    {
-        await using var conn = new NpgsqlConnection(_db.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return (string?)await cmd.ExecuteScalarAsync();
     }
 }

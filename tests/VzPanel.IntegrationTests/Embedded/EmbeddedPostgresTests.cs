@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using VzPanel.Core.Data.Embedded;
+using VzPanel.IntegrationTests.Infrastructure;
 
 namespace VzPanel.IntegrationTests.Embedded;
 
@@ -24,14 +25,14 @@ public sealed class EmbeddedPostgresTests : IAsyncLifetime
         var options = new EmbeddedPostgresOptions { DataDirectory = _dir, Database = "keepme" };
 
         var first = await EmbeddedPostgres.StartAsync(options, NullLogger.Instance, ct);
-        await ExecAsync(first.ConnectionString, "CREATE TABLE notes (text text); INSERT INTO notes VALUES ('still here')", ct);
+        await Sql.ExecuteAsync(first.ConnectionString, "CREATE TABLE notes (text text); INSERT INTO notes VALUES ('still here')", ct);
         await first.StopAsync(ct);
         File.Exists(Path.Combine(first.ClusterRoot, "pgdata", "postmaster.pid")).ShouldBeFalse();   // stopped cleanly
 
         var second = await EmbeddedPostgres.StartAsync(options, NullLogger.Instance, ct);
         try
         {
-            (await ScalarAsync(second.ConnectionString, "SELECT text FROM notes", ct)).ShouldBe("still here");
+            (await Sql.ScalarAsync(second.ConnectionString, "SELECT text FROM notes", ct)).ShouldBe("still here");
         }
         finally
         {
@@ -46,8 +47,8 @@ public sealed class EmbeddedPostgresTests : IAsyncLifetime
         var pg = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = _dir, Durable = false }, NullLogger.Instance, ct);
         try
         {
-            (await ScalarAsync(pg.ConnectionString, "SHOW listen_addresses", ct)).ShouldBe("");
-            (await ScalarAsync(pg.ConnectionString, "SHOW unix_socket_permissions", ct)).ShouldBe("0700");
+            (await Sql.ScalarAsync(pg.ConnectionString, "SHOW listen_addresses", ct)).ShouldBe("");
+            (await Sql.ScalarAsync(pg.ConnectionString, "SHOW unix_socket_permissions", ct)).ShouldBe("0700");
             new NpgsqlConnectionStringBuilder(pg.ConnectionString).Host.ShouldStartWith(_dir);
             var mode = File.GetUnixFileMode(pg.ClusterRoot);
             (mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.OtherExecute)).ShouldBe(UnixFileMode.None);
@@ -74,21 +75,5 @@ public sealed class EmbeddedPostgresTests : IAsyncLifetime
 
         await Should.ThrowAsync<ArgumentException>(() => EmbeddedPostgres.StartAsync(options, NullLogger.Instance, CancellationToken.None));
         Directory.Exists(_dir).ShouldBeFalse();
-    }
-
-    private static async Task ExecAsync(string cs, string sql, CancellationToken ct)
-    {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<string?> ScalarAsync(string cs, string sql, CancellationToken ct)
-    {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return (string?)await cmd.ExecuteScalarAsync(ct);
     }
 }

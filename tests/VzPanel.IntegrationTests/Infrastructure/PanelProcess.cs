@@ -42,10 +42,7 @@ public sealed partial class PanelProcess : IAsyncDisposable
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
         var agentPort = FreePort();
-        var withAgentPort = new Dictionary<string, string> { ["Panel__LocalAgents__Count"] = "0" };   // tests start agents themselves
-        foreach (var (k, v) in environment) withAgentPort[k] = v;
-        withAgentPort["Agents__Listen"] = $"127.0.0.1:{agentPort}";
-        var panel = new PanelProcess(Process.Start(StartInfo(withAgentPort, ["--urls", url.ToString(), .. args]))!, url,
+        var panel = new PanelProcess(Process.Start(StartInfo(environment, agentPort, ["--urls", url.ToString(), .. args]))!, url,
             new Uri($"https://127.0.0.1:{agentPort}"));
         panel._process.OutputDataReceived += (_, e) => panel.Append(e.Data);
         panel._process.ErrorDataReceived += (_, e) => panel.Append(e.Data);
@@ -58,8 +55,7 @@ public sealed partial class PanelProcess : IAsyncDisposable
     /// <summary>Runs the panel for a one-off command (it exits by itself) and returns what it printed.</summary>
     public static async Task<string> RunToEndAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var withAgentPort = new Dictionary<string, string>(environment) { ["Agents__Listen"] = $"127.0.0.1:{FreePort()}", ["Panel__LocalAgents__Count"] = "0" };
-        using var process = Process.Start(StartInfo(withAgentPort, args))!;
+        using var process = Process.Start(StartInfo(environment, FreePort(), args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
@@ -75,7 +71,8 @@ public sealed partial class PanelProcess : IAsyncDisposable
         return start < 0 ? null : output[(start + prefix.Length)..].Split((char[])['\n', ' ', '\r'], 2)[0];
     }
 
-    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, string[] args)
+    /// <summary>Production, its own agent port, no local sim agents (tests start the agents they need) unless asked for.</summary>
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, int agentPort, string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -86,7 +83,9 @@ public sealed partial class PanelProcess : IAsyncDisposable
         };
         foreach (var a in (string[])[WebDll, .. args]) info.ArgumentList.Add(a);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Panel__LocalAgents__Count"] = "0";
         foreach (var (k, v) in environment) info.Environment[k] = v;
+        info.Environment["Agents__Listen"] = $"127.0.0.1:{agentPort}";
         return info;
     }
 

@@ -72,13 +72,9 @@ public sealed class PostgresServer : IAsyncLifetime
         _templateReady = true;
     }
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false }.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
+    // Not pooled: CREATE/DROP DATABASE must not leave idle connections behind.
+    private Task ExecuteAsync(string sql) =>
+        Sql.ExecuteAsync(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false }.ConnectionString, sql);
 
     public async ValueTask DisposeAsync()
     {

@@ -5,6 +5,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
 using VzPanel.Agent.Contracts;
+using VzPanel.Core.Features.Nodes.Pki;
 
 namespace VzPanel.IntegrationTests.Infrastructure;
 
@@ -38,7 +39,7 @@ public sealed class TestAgent(Uri agentEndpoint) : IDisposable
                 throw new InvalidOperationException("The panel's CA does not match the pin in the join token.");
             Ca = ca;
         }
-        using var channel = Channel(certificate: null, (cert, _) => ChainsTo(cert, Ca));
+        using var channel = Channel(certificate: null, (cert, _) => AgentIdentity.ChainsTo(cert, Ca));
         var csr = new CertificateRequest("CN=vzpanel-agent", _key, HashAlgorithmName.SHA256).CreateSigningRequest();
         var reply = await new PanelGateway.PanelGatewayClient(channel).EnrollAsync(new EnrollRequest
         {
@@ -53,14 +54,14 @@ public sealed class TestAgent(Uri agentEndpoint) : IDisposable
 
     public Task<HeartbeatReply> HeartbeatAsync(params InstanceStatus[] instances)
     {
-        _channel ??= Channel(Certificate, (cert, _) => Ca is not null && ChainsTo(cert, Ca));
+        _channel ??= Channel(Certificate, (cert, _) => Ca is not null && AgentIdentity.ChainsTo(cert, Ca));
         return HeartbeatAsync(_channel, NodeId, instances);
     }
 
     /// <summary>A heartbeat for <paramref name="nodeId"/> presenting <paramref name="clientCertificate"/> (or none).</summary>
     public async Task<HeartbeatReply> HeartbeatAsync(X509Certificate2? clientCertificate, string nodeId)
     {
-        using var channel = Channel(clientCertificate, (cert, _) => Ca is not null && ChainsTo(cert, Ca));
+        using var channel = Channel(clientCertificate, (cert, _) => Ca is not null && AgentIdentity.ChainsTo(cert, Ca));
         return await HeartbeatAsync(channel, nodeId, []);
     }
 
@@ -87,14 +88,6 @@ public sealed class TestAgent(Uri agentEndpoint) : IDisposable
             },
         });
 
-    private static bool ChainsTo(X509Certificate2 leaf, X509Certificate2 ca)
-    {
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.Add(ca);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return custom.Build(leaf);
-    }
 
     public void Dispose()
     {

@@ -87,7 +87,7 @@ public sealed class EnrollmentTests(PanelFixture fixture) : IClassFixture<PanelF
     {
         using var admin = await NodeApiClient.AdminAsync(fixture);
         var (_, token, _) = await NodeApiClient.AddNodeAsync(admin, "enroll-late");
-        await ExecAsync($"UPDATE join_tokens SET expires_at = now() - interval '1 minute' WHERE id = '{Guid.ParseExact(token.Split('.')[1], "N")}'");
+        await Sql.ExecuteAsync(fixture.Database.ConnectionString, $"UPDATE join_tokens SET expires_at = now() - interval '1 minute' WHERE id = '{Guid.ParseExact(token.Split('.')[1], "N")}'", TestContext.Current.CancellationToken);
         using var agent = new TestAgent(fixture.Panel.AgentUrl);
 
         (await Should.ThrowAsync<RpcException>(() => agent.EnrollAsync(token))).StatusCode.ShouldBe(StatusCode.PermissionDenied);
@@ -148,13 +148,5 @@ public sealed class EnrollmentTests(PanelFixture fixture) : IClassFixture<PanelF
         badName.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await badName.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("only letters, digits");
         (await support.GetAsync("/api/v1/nodes", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
-    }
-
-    private async Task ExecAsync(string sql)
-    {
-        await using var conn = new NpgsqlConnection(fixture.Database.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
     }
 }

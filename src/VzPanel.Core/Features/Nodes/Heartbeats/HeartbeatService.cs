@@ -45,7 +45,7 @@ public sealed class HeartbeatService(
         node.AgentVersion = report.Node.AgentVersion;
         if (AgentAddress.IsValid(report.AgentAddress)) node.ManagementAddress = report.AgentAddress!;
 
-        var inventory = await db.Instances.Where(i => i.NodeId == nodeId).ToListAsync(ct);
+        var inventory = await db.Instances.AsNoTracking().Where(i => i.NodeId == nodeId).ToListAsync(ct);
         var drift = DriftDetector.Compare(inventory, report.Instances, report.SentAt);
         var driftChanged = !drift.SequenceEqual(node.Drift);
         if (driftChanged) node.Drift = drift;
