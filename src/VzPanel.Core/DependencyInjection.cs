@@ -16,6 +16,8 @@ using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Core.Features.Nodes.Heartbeats;
 using VzPanel.Core.Features.Nodes.Pki;
+using VzPanel.Core.Features.Operations;
+using VzPanel.Core.Features.Operations.Jobs;
 using VzPanel.Core.Features.Tenancy;
 using VzPanel.Core.Options;
 
@@ -51,6 +53,18 @@ public static class DependencyInjection
         builder.Services.AddScoped<FleetDashboardService>();
         builder.Services.AddScoped<IFleetDashboardQueries>(sp => sp.GetRequiredService<FleetDashboardService>());
         builder.Services.AddScoped<InstanceLookup>();
+        builder.Services.AddScoped<IInstanceQueries, InstanceQueries>();
+        builder.Services.AddScoped<IInstanceCommands, InstanceCommands>();
+        builder.Services.AddSingleton<InstanceUsageProbe>();
+        builder.Services.AddScoped<IOperationQueries, OperationQueries>();
+        builder.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<OperationSecrets>();
+        builder.Services.AddScoped<IOperationDispatcher, HangfireOperationDispatcher>();
+        builder.Services.AddScoped<InstanceSteps>();
+        builder.Services.AddScoped<OperationStore>();
+        builder.Services.AddScoped<OperationJob>();
+        builder.Services.AddHostedService<OperationRequeuer>();
+        builder.Services.AddHostedService<ReplicaEventBridge>();
         builder.Services.AddScoped<FirstAdminBootstrapper>();
         builder.Services.AddScoped<INodeQueries, NodeQueries>();
         builder.Services.AddSingleton<AgentCertificateAuthority>();

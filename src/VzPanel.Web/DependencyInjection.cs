@@ -11,6 +11,8 @@ using VzPanel.Web.Agents;
 using VzPanel.Web.Hosting.LocalAgents;
 using VzPanel.Web.Components;
 using VzPanel.Web.Endpoints;
+using VzPanel.Web.Events;
+using VzPanel.Web.Jobs;
 using VzPanel.Web.Security;
 
 namespace VzPanel.Web;
@@ -36,6 +38,9 @@ public static class DependencyInjection
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddGrpc();
+        services.AddSignalR();
+        services.AddHostedService<HubEventForwarder>();
+        services.AddVzPanelJobs();
         services.AddOptions<LocalAgentOptions>().BindConfiguration(LocalAgentOptions.Section);
         services.AddScoped<DemoFleetSeeder>();
         services.AddHostedService<LocalSimAgents>();
@@ -85,6 +90,10 @@ public static class DependencyInjection
         app.MapAccountEndpoints();
         app.MapPanelApi();
         app.MapNodeApi();
+        app.MapInstanceApi();
+        app.MapOperationApi();
+        app.MapHub<EventsHub>(EventsHub.Path);
+        app.MapJobDashboard();
         app.MapGrpcService<PanelGatewayService>().RequireHost($"*:{KestrelEndpoints.AgentPort(app.Configuration)}").AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

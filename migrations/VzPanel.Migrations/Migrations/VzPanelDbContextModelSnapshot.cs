@@ -762,6 +762,10 @@ namespace VzPanel.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -780,11 +784,25 @@ namespace VzPanel.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
+                    b.Property<string>("JobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("job_id");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
+
+                    b.Property<Guid?>("NodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("node_id");
+
+                    b.Property<string>("Parameters")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("parameters");
 
                     b.Property<int>("ProgressPercent")
                         .HasColumnType("integer")
@@ -805,6 +823,12 @@ namespace VzPanel.Migrations.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("state");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("summary");
 
                     b.Property<Guid?>("TargetId")
                         .HasColumnType("uuid")
@@ -837,6 +861,14 @@ namespace VzPanel.Migrations.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_operations_created_at");
+
+                    b.HasIndex("TargetId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_operations_one_active_per_target")
+                        .HasFilter("state IN ('Queued', 'Running')");
+
+                    b.HasIndex("State", "CreatedAt")
+                        .HasDatabaseName("ix_operations_state_created_at");
 
                     b.HasIndex("TargetId", "State")
                         .HasDatabaseName("ix_operations_target_id_state");

@@ -7,6 +7,9 @@ public sealed record Error(string Code, string Message, IReadOnlyDictionary<stri
     public static Error Conflict(string message) => new(ErrorCodes.Conflict, message);
     public static Error Forbidden(string message) => new(ErrorCodes.Forbidden, message);
 
+    /// <summary>Another operation holds the target; try again when it ends.</summary>
+    public static Error Busy(string message) => new(ErrorCodes.Busy, message);
+
     public static Error Validation(IReadOnlyDictionary<string, string[]> fields) =>
         new(ErrorCodes.Validation, string.Join(" ", fields.SelectMany(f => f.Value)), fields);
 
@@ -20,4 +23,5 @@ public static class ErrorCodes
     public const string Conflict = "conflict";
     public const string Forbidden = "forbidden";
     public const string Validation = "validation";
+    public const string Busy = "busy";
 }

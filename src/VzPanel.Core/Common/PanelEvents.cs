@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace VzPanel.Core.Common;
@@ -6,10 +7,19 @@ namespace VzPanel.Core.Common;
 /// <summary>
 /// In-process publish/subscribe for domain events (a node came online, an instance changed). Blazor
 /// circuits subscribe and refresh; a failing subscriber is logged and never breaks the publisher.
+/// <see cref="IReplicatedEvent"/>s also go to <see cref="Outbox"/>, which the replica bridge sends to the others.
 /// </summary>
 public sealed class PanelEvents(ILogger<PanelEvents> logger)
 {
     private readonly ConcurrentDictionary<Guid, (Type Type, Func<object, Task> Handler)> _subscribers = new();
+    private readonly Channel<IReplicatedEvent> _outbox = Channel.CreateBounded<IReplicatedEvent>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    /// <summary>Replicated events published here, waiting to be sent to the other replicas.</summary>
+    public ChannelReader<IReplicatedEvent> Outbox => _outbox.Reader;
+
+    /// <summary>Whether anything forwards the outbox; without a bridge nothing is queued.</summary>
+    public bool Replicating { get; set; }
 
     public IDisposable Subscribe<T>(Func<T, Task> handler)
     {
@@ -19,6 +29,13 @@ public sealed class PanelEvents(ILogger<PanelEvents> logger)
     }
 
     public void Publish<T>(T evt) where T : notnull
+    {
+        PublishLocally(evt);
+        if (Replicating && evt is IReplicatedEvent replicated) _outbox.Writer.TryWrite(replicated);
+    }
+
+    /// <summary>Delivers to this replica's subscribers only (an event that came from another replica).</summary>
+    public void PublishLocally(object evt)
     {
         foreach (var (_, (type, handler)) in _subscribers)
         {

@@ -13,7 +13,7 @@ internal static class ResultHttpExtensions
         var status = error.Code switch
         {
             ErrorCodes.NotFound => StatusCodes.Status404NotFound,
-            ErrorCodes.Conflict => StatusCodes.Status409Conflict,
+            ErrorCodes.Conflict or ErrorCodes.Busy => StatusCodes.Status409Conflict,
             ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
             _ => StatusCodes.Status400BadRequest,
         };

@@ -33,12 +33,12 @@ public sealed class TenantIsolationTests(PostgresServer server) : IAsyncLifetime
         db.Add(pool);
         foreach (var (tenant, instance) in new[] { (_alice, _aliceCt), (_bob, _bobCt) })
         {
-            db.Operations.Add(new Operation { Kind = OperationKind.Start, TargetType = "instance", TargetId = instance.Id, TargetName = instance.Name, TenantId = tenant.Id, RequestedBy = tenant.Name, CreatedAt = Now });
+            db.Operations.Add(new Operation { Kind = OperationKind.Start, TargetType = "instance", TargetId = instance.Id, TargetName = instance.Name, TenantId = tenant.Id, RequestedBy = tenant.Name, Summary = "Start", CreatedAt = Now });
             db.AuditEvents.Add(new AuditEvent { At = Now, Actor = tenant.Name, TenantId = tenant.Id, Action = "instance.start", Summary = "Started." });
             db.UsageSegments.Add(new UsageSegment { InstanceId = instance.Id, TenantId = tenant.Id, MemoryMiB = 1024, VCpus = 1, From = Now });
             db.Volumes.Add(new Volume { PoolId = pool.Id, InstanceId = instance.Id, Name = $"{instance.Name}.qcow2", SizeBytes = 1L << 30, CreatedAt = Now });
         }
-        db.Operations.Add(new Operation { Kind = OperationKind.DrainNode, TargetType = "node", TargetId = node.Id, TargetName = node.Name, RequestedBy = "admin", CreatedAt = Now });
+        db.Operations.Add(new Operation { Kind = OperationKind.DrainNode, TargetType = "node", TargetId = node.Id, TargetName = node.Name, RequestedBy = "admin", Summary = "Drain", CreatedAt = Now });
         db.AuditEvents.Add(new AuditEvent { At = Now, Actor = "admin", Action = "node.add", Summary = "Added a node." });
         await db.SaveChangesAsync();
     }

@@ -17,6 +17,20 @@ public sealed class Operation : ITenantOwned
     /// <summary>The tenant whose server this concerns; null for fleet operations.</summary>
     public Guid? TenantId { get; init; }
 
+    /// <summary>The node that carries it out.</summary>
+    public Guid? NodeId { get; set; }
+
+    /// <summary>What exactly was asked (the new memory size, forced or not); the job reads it from here.</summary>
+    public OperationParameters Parameters { get; init; } = new();
+
+    /// <summary>One line a person reads in lists: "Memory 2 GiB → 4 GiB".</summary>
+    public required string Summary { get; init; }
+
+    /// <summary>The background job that owns this operation; the first job to claim it keeps it.</summary>
+    public string? JobId { get; set; }
+
+    public int Attempts { get; set; }
+
     public OperationState State { get; set; } = OperationState.Queued;
     public int ProgressPercent { get; set; }
     public string? CurrentStep { get; set; }
@@ -29,6 +43,8 @@ public sealed class Operation : ITenantOwned
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public uint Version { get; private set; }
+
+    public bool IsFinished => State is OperationState.Succeeded or OperationState.Failed or OperationState.Cancelled;
 
     Guid? ITenantOwned.OwnerTenantId => TenantId;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -5,6 +6,8 @@ namespace VzPanel.Core.Features.Operations;
 
 internal sealed class OperationConfiguration : IEntityTypeConfiguration<Operation>
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public void Configure(EntityTypeBuilder<Operation> b)
     {
         b.ToTable("operations", t => t.HasCheckConstraint("ck_operations_progress", "progress_percent BETWEEN 0 AND 100"));
@@ -15,8 +18,17 @@ internal sealed class OperationConfiguration : IEntityTypeConfiguration<Operatio
         b.Property(o => o.CurrentStep).HasMaxLength(200);
         b.Property(o => o.Error).HasMaxLength(2000);
         b.Property(o => o.RequestedBy).HasMaxLength(256);
+        b.Property(o => o.Summary).HasMaxLength(300);
+        b.Property(o => o.JobId).HasMaxLength(64);
+        b.Property(o => o.Parameters).HasColumnType("jsonb").HasConversion(
+            p => JsonSerializer.Serialize(p, Json),
+            s => JsonSerializer.Deserialize<OperationParameters>(s, Json) ?? new OperationParameters());
         b.Property(o => o.Version).IsRowVersion();
+        // One unfinished operation per target, enforced by the database so two requests can never race past it.
+        b.HasIndex(o => o.TargetId).IsUnique().HasFilter("state IN ('Queued', 'Running')")
+            .HasDatabaseName("ux_operations_one_active_per_target");
         b.HasIndex(o => new { o.TargetId, o.State });
+        b.HasIndex(o => new { o.State, o.CreatedAt });
         b.HasIndex(o => new { o.TenantId, o.CreatedAt });
         b.HasIndex(o => o.CreatedAt);
     }

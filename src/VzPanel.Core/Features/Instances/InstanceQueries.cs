@@ -1,0 +1,111 @@
+using Microsoft.EntityFrameworkCore;
+using VzPanel.Core.Data;
+using VzPanel.Core.Features.Nodes;
+using VzPanel.Core.Features.Operations;
+
+namespace VzPanel.Core.Features.Instances;
+
+/// <summary>The read seam of the server pages and the API (bUnit tests fake it). The DbContext scopes rows to the caller.</summary>
+public interface IInstanceQueries
+{
+    Task<InstancePage> ListAsync(InstanceFilter filter, CancellationToken ct);
+    Task<InstanceDetails?> GetAsync(Guid id, CancellationToken ct);
+
+    /// <summary>What the create form offers: templates, and for staff the customers and nodes.</summary>
+    Task<CreateOptions> CreateOptionsAsync(CancellationToken ct);
+}
+
+public sealed record InstanceFilter
+{
+    /// <summary>Matches the start of the name or hostname, ignoring case.</summary>
+    public string? Search { get; init; }
+    public Guid? NodeId { get; init; }
+    public Guid? TenantId { get; init; }
+    public InstanceState? State { get; init; }
+    public InstanceKind? Kind { get; init; }
+    public int Skip { get; init; }
+    public int Take { get; init; } = 50;
+}
+
+public sealed record InstanceRow(
+    Guid Id, string Name, InstanceKind Kind, InstanceState State, long MemoryMiB, int GuaranteePercent, int VCpus,
+    Guid NodeId, string NodeName, Guid TenantId, string TenantName, string? Hostname, bool Busy);
+
+public sealed record InstancePage(IReadOnlyList<InstanceRow> Items, int Total);
+
+public sealed record InstanceDetails(
+    InstanceRow Instance, string? Template, int? CpuLimitPercent, IReadOnlyList<string> IpAddresses, long PlanMemoryMinMiB,
+    long PlanMemoryMaxMiB, int PlanVCpuMax, decimal HourlyPrice, string Currency, DateTimeOffset CreatedAt, OperationView? ActiveOperation)
+{
+    public long GuaranteedMiB => (Instance.MemoryMiB * Instance.GuaranteePercent + 99) / 100;
+}
+
+public sealed record CreateOptions(
+    IReadOnlyList<TemplateOption> Templates, IReadOnlyList<Choice> Tenants, IReadOnlyList<Choice> Nodes, long MemoryMinMiB, long MemoryMaxMiB, int VCpuMax);
+
+public sealed record TemplateOption(string Name, InstanceKind Kind, string? Description);
+
+public sealed record Choice(Guid Id, string Name);
+
+public sealed class InstanceQueries(IDbContextFactory<VzPanelDbContext> dbFactory) : IInstanceQueries
+{
+    public const int MaxPageSize = 500;
+
+    public async Task<InstancePage> ListAsync(InstanceFilter filter, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Instances.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var prefix = filter.Search.Trim().ToLowerInvariant();
+            query = query.Where(i => EF.Property<string>(i, "NameKey").StartsWith(prefix) || (i.Hostname != null && i.Hostname.StartsWith(prefix)));
+        }
+        if (filter.NodeId is { } node) query = query.Where(i => i.NodeId == node);
+        if (filter.TenantId is { } tenant) query = query.Where(i => i.TenantId == tenant);
+        if (filter.State is { } state) query = query.Where(i => i.State == state);
+        if (filter.Kind is { } kind) query = query.Where(i => i.Kind == kind);
+
+        var total = await query.CountAsync(ct);
+        var items = await Rows(db, query.OrderBy(i => EF.Property<string>(i, "NameKey"))
+            .Skip(Math.Max(0, filter.Skip)).Take(Math.Clamp(filter.Take, 1, MaxPageSize))).ToListAsync(ct);
+        return new InstancePage(items, total);
+    }
+
+    public async Task<InstanceDetails?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await Rows(db, db.Instances.AsNoTracking().Where(i => i.Id == id)).SingleOrDefaultAsync(ct);
+        if (row is null) return null;
+        var i = await db.Instances.AsNoTracking().Include(x => x.Template).SingleAsync(x => x.Id == id, ct);
+        var plan = await db.Tenants.AsNoTracking().Where(t => t.Id == i.TenantId).Select(t => t.Plan!).SingleAsync(ct);
+        var active = await db.Operations.AsNoTracking()
+            .Where(o => o.TargetId == id && (o.State == OperationState.Queued || o.State == OperationState.Running)).FirstOrDefaultAsync(ct);
+        return new InstanceDetails(row, i.Template?.Name, i.CpuLimitPercent, i.IpAddresses.Select(a => a.ToString()).ToList(),
+            plan.MemoryMinMiB, plan.MemoryMaxMiB, plan.VCpuMax, plan.HourlyPrice(i.MemoryMiB, i.VCpus), plan.Currency, i.CreatedAt,
+            active is null ? null : OperationView.From(active));
+    }
+
+    public async Task<CreateOptions> CreateOptionsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var templates = await db.Templates.AsNoTracking().OrderBy(t => t.Kind).ThenBy(t => t.Name)
+            .Select(t => new TemplateOption(t.Name, t.Kind, t.Description)).ToListAsync(ct);
+        var tenants = await db.Tenants.AsNoTracking().OrderBy(t => t.Name).Select(t => new Choice(t.Id, t.Name)).ToListAsync(ct);
+        var nodes = db.Scope.SeesAllTenants
+            ? await db.Nodes.AsNoTracking().Where(n => n.State == NodeState.Online).OrderBy(n => n.Name).Select(n => new Choice(n.Id, n.Name)).ToListAsync(ct)
+            : [];
+        // A customer sees its own plan's bounds; staff get the widest bounds of any plan (the service checks the real one).
+        var plans = db.Scope.TenantId is { } own
+            ? db.Tenants.Where(t => t.Id == own).Select(t => t.Plan!)
+            : db.Plans.AsNoTracking();
+        var min = await plans.Select(p => (long?)p.MemoryMinMiB).MinAsync(ct) ?? InstanceSpecValidator.MinMemoryMiB;
+        var max = await plans.Select(p => (long?)p.MemoryMaxMiB).MaxAsync(ct) ?? 16 * 1024;
+        var vcpus = await plans.Select(p => (int?)p.VCpuMax).MaxAsync(ct) ?? 8;
+        return new CreateOptions(templates, tenants, nodes, min, max, vcpus);
+    }
+
+    private static IQueryable<InstanceRow> Rows(VzPanelDbContext db, IQueryable<Instance> query) =>
+        query.Select(i => new InstanceRow(i.Id, i.Name, i.Kind, i.State, i.MemoryMiB, i.MemoryGuaranteePercent, i.VCpus, i.NodeId, i.Node!.Name,
+            i.TenantId, db.Tenants.Where(t => t.Id == i.TenantId).Select(t => t.Name).FirstOrDefault() ?? "",
+            i.Hostname, db.Operations.Any(o => o.TargetId == i.Id && (o.State == OperationState.Queued || o.State == OperationState.Running))));
+}

@@ -1,0 +1,49 @@
+using Hangfire;
+using Hangfire.Server;
+using Microsoft.Extensions.Logging;
+using VzPanel.Core.Features.Tenancy;
+
+namespace VzPanel.Core.Features.Operations.Jobs;
+
+/// <summary>
+/// Carries out one operation. Idempotent: the first job to claim an operation owns it, a finished one is left
+/// alone, and a re-run (after a crash or a retry) continues with the same agent operation ids.
+/// </summary>
+public sealed class OperationJob(CurrentAccess access, OperationStore store, InstanceSteps steps, ILogger<OperationJob> logger)
+{
+    public const int Attempts = 5;
+
+    [AutomaticRetry(Attempts = Attempts, DelaysInSeconds = [1, 3, 10, 30, 60], OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    [JobDisplayName("Operation {0}")]
+    public async Task RunAsync(Guid operationId, PerformContext? context, CancellationToken ct)
+    {
+        access.Scope = AccessScope.System;
+        var jobId = context?.BackgroundJob.Id ?? "inline";
+        var claimed = await store.ClaimAsync(operationId, jobId, ct);
+        if (claimed is null)
+        {
+            logger.LogDebug("Operation {OperationId} is finished or owned by another job; job {JobId} has nothing to do", operationId, jobId);
+            return;
+        }
+
+        var (operation, target) = claimed.Value;
+        try
+        {
+            var reported = await steps.RunAsync(operation, target, (percent, step) => store.ReportAsync(operation, percent, step, ct), ct);
+            await store.SucceedAsync(operation, reported, ct);
+        }
+        catch (AgentException failure)
+        {
+            logger.LogInformation("Operation {OperationId} ({Kind} {Target}) failed: {Reason}", operation.Id, operation.Kind, operation.TargetName, failure.Message);
+            await store.FailAsync(operation, target, failure, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && IsLastAttempt(context))
+        {
+            logger.LogError(ex, "Operation {OperationId} failed on its last attempt", operation.Id);
+            await store.FailAsync(operation, target, new AgentException("the panel could not finish it (an internal error, logged for the administrator)", Grpc.Core.StatusCode.Internal), ct);
+        }
+    }
+
+    private static bool IsLastAttempt(PerformContext? context) =>
+        context is null || context.GetJobParameter<int>("RetryCount") >= Attempts;
+}

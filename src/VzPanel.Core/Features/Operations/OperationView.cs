@@ -1,0 +1,14 @@
+namespace VzPanel.Core.Features.Operations;
+
+/// <summary>An operation as pages and the API show it.</summary>
+public sealed record OperationView(
+    Guid Id, OperationKind Kind, string TargetType, Guid? TargetId, string TargetName, Guid? NodeId, OperationState State,
+    int ProgressPercent, string? CurrentStep, string? Error, string Summary, string RequestedBy,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+{
+    public bool IsFinished => State is OperationState.Succeeded or OperationState.Failed or OperationState.Cancelled;
+
+    public static OperationView From(Operation o) => new(
+        o.Id, o.Kind, o.TargetType, o.TargetId, o.TargetName, o.NodeId, o.State, o.ProgressPercent, o.CurrentStep, o.Error,
+        o.Summary, o.RequestedBy, o.CreatedAt, o.StartedAt, o.FinishedAt);
+}

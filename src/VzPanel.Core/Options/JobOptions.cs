@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace VzPanel.Core.Options;
+
+/// <summary>How operations run: workers, how long a node may stay unreachable, how long one call may take.</summary>
+public sealed class JobOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>Parallel jobs per panel replica.</summary>
+    [Range(1, 200)]
+    public int Workers { get; init; } = 20;
+
+    /// <summary>How often idle workers look for jobs when no NOTIFY arrives (long polling wakes them at once).</summary>
+    [Range(10, 60_000)]
+    public int QueuePollMilliseconds { get; init; } = 1000;
+
+    /// <summary>How long an operation keeps retrying a node that does not answer before it fails.</summary>
+    [Range(1, 86_400)]
+    public int AgentRetryWindowSeconds { get; init; } = 120;
+
+    /// <summary>The longest one agent call may take (creating from a large template is the slow one).</summary>
+    [Range(1, 86_400)]
+    public int AgentCallTimeoutSeconds { get; init; } = 600;
+
+    /// <summary>Graceful stop: how long the guest may take to shut down before it is powered off.</summary>
+    [Range(1, 3600)]
+    public int GracefulStopSeconds { get; init; } = 60;
+
+    /// <summary>Operations still queued with no job after this long are handed to the job system again.</summary>
+    [Range(5, 3600)]
+    public int RequeueAfterSeconds { get; init; } = 30;
+}

@@ -1,0 +1,97 @@
+using VzPanel.Core.Common;
+using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Operations;
+using VzPanel.Web.Security;
+
+namespace VzPanel.Web.Endpoints;
+
+/// <summary>
+/// Servers: list and read them (scoped to the caller), and change them. Every change answers 202 Accepted
+/// with the queued operation; follow it at <c>/api/v1/operations/{id}</c> or live on <c>/hubs/events</c>.
+/// </summary>
+internal static class InstanceApi
+{
+    public static void MapInstanceApi(this IEndpointRouteBuilder app)
+    {
+        var instances = app.MapGroup("/api/v1/instances").RequireAuthorization(Policies.SignedIn).WithTags("Instances");
+
+        instances.MapGet("/", (IInstanceQueries queries, CancellationToken ct, string? search, Guid? node, Guid? tenant,
+                    InstanceState? state, InstanceKind? kind, int skip = 0, int take = 50) =>
+                queries.ListAsync(new InstanceFilter { Search = search, NodeId = node, TenantId = tenant, State = state, Kind = kind, Skip = skip, Take = take }, ct))
+            .WithSummary("Servers the caller may see, filtered and paged (take at most 500).");
+
+        instances.MapGet("/{reference}", async (string reference, InstanceLookup lookup, IInstanceQueries queries, CancellationToken ct) =>
+                await WithInstance(reference, lookup, async id => await queries.GetAsync(id, ct) is { } details
+                    ? TypedResults.Ok(details) : Error.NotFound("Instance").ToProblem(), ct))
+            .WithSummary("One server by UUID or name: size, plan bounds, price per hour, the operation running on it.");
+
+        var change = instances.MapGroup("").RequireAuthorization(Policies.ManageInstances);
+
+        change.MapPost("/", async (CreateInstanceRequest request, IInstanceCommands commands, CancellationToken ct) =>
+                Accepted(await commands.CreateAsync(request.ToCommand(), ct)))
+            .WithSummary("Create a server from a template; placed on the node with the most headroom unless an admin names one.");
+
+        change.MapPost("/{reference}/start", (string reference, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct) =>
+            Change(reference, lookup, id => c.StartAsync(id, ct), ct)).WithSummary("Start a stopped server.");
+        change.MapPost("/{reference}/stop", (string reference, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct, bool force = false) =>
+            Change(reference, lookup, id => c.StopAsync(id, force, ct), ct)).WithSummary("Shut a server down (force=true powers it off).");
+        change.MapPost("/{reference}/restart", (string reference, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct) =>
+            Change(reference, lookup, id => c.RestartAsync(id, ct), ct)).WithSummary("Restart a running server.");
+        change.MapDelete("/{reference}", (string reference, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct, bool keepVolumes = false) =>
+            Change(reference, lookup, id => c.DeleteAsync(id, keepVolumes, ct), ct)).WithSummary("Delete a server and, unless keepVolumes, its disks.");
+        change.MapPut("/{reference}/memory", (string reference, SetMemoryRequest body, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct) =>
+            Change(reference, lookup, id => c.SetMemoryAsync(id, body.Memory, ct), ct)).WithSummary("Change memory live, up or down (\"4G\", \"512M\" or MiB).");
+        change.MapPut("/{reference}/memory-guarantee", (string reference, SetGuaranteeRequest body, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct) =>
+            Change(reference, lookup, id => c.SetMemoryGuaranteeAsync(id, body.Percent, ct), ct)).WithSummary("Change the memory guarantee (percent of memory).");
+        change.MapPut("/{reference}/vcpus", (string reference, SetVCpusRequest body, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct) =>
+            Change(reference, lookup, id => c.SetVCpusAsync(id, body.VCpus, ct), ct)).WithSummary("Change the number of vCPUs.");
+
+        instances.MapGet("/create-options", (IInstanceQueries queries, CancellationToken ct) => queries.CreateOptionsAsync(ct))
+            .WithSummary("Templates, customers and nodes the caller may choose when creating a server.");
+    }
+
+    private static Task<IResult> Change(string reference, InstanceLookup lookup, Func<Guid, Task<Result<OperationView>>> change, CancellationToken ct) =>
+        WithInstance(reference, lookup, async id => Accepted(await change(id)), ct);
+
+    private static async Task<IResult> WithInstance(string reference, InstanceLookup lookup, Func<Guid, Task<IResult>> then, CancellationToken ct)
+    {
+        var resolved = await lookup.ResolveAsync(reference, ct);
+        return resolved.IsSuccess ? await then(resolved.Value) : resolved.Error!.ToProblem();
+    }
+
+    private static IResult Accepted(Result<OperationView> result) =>
+        result.ToHttp(op => TypedResults.Accepted($"/api/v1/operations/{op.Id}", op));
+
+    public sealed record SetMemoryRequest(string Memory);
+
+    public sealed record SetGuaranteeRequest(int Percent);
+
+    public sealed record SetVCpusRequest(int VCpus);
+
+    public sealed record CreateInstanceRequest
+    {
+        public required string Name { get; init; }
+        public InstanceKind Kind { get; init; }
+        public string? Template { get; init; }
+        public required string Memory { get; init; }
+        public int MemoryGuaranteePercent { get; init; }
+        public int VCpus { get; init; } = 1;
+        public int? CpuLimitPercent { get; init; }
+        public string? Hostname { get; init; }
+        public IReadOnlyList<string> IpAddresses { get; init; } = [];
+        public Guid? TenantId { get; init; }
+        public Guid? NodeId { get; init; }
+        public string? RootPassword { get; init; }
+        public bool Start { get; init; } = true;
+
+        public CreateInstanceCommand ToCommand() => new()
+        {
+            Spec = new InstanceSpec
+            {
+                Name = Name, Kind = Kind, Template = Template, Memory = Memory, MemoryGuaranteePercent = MemoryGuaranteePercent, VCpus = VCpus,
+                CpuLimitPercent = CpuLimitPercent, Hostname = Hostname, IpAddresses = IpAddresses,
+            },
+            TenantId = TenantId, NodeId = NodeId, RootPassword = RootPassword, Start = Start,
+        };
+    }
+}

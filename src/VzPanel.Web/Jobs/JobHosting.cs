@@ -1,0 +1,69 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Options;
+using VzPanel.Core.Data;
+using VzPanel.Core.Options;
+using VzPanel.Web.Security;
+
+namespace VzPanel.Web.Jobs;
+
+/// <summary>
+/// Hangfire in the panel: PostgreSQL storage in its own <c>hangfire</c> schema of the panel's database,
+/// long polling (LISTEN/NOTIFY) so an idle worker starts a new job at once, and the dashboard for admins.
+/// </summary>
+internal static class JobHosting
+{
+    public const string DashboardPath = "/hangfire";
+
+    public static IServiceCollection AddVzPanelJobs(this IServiceCollection services)
+    {
+        services.AddHangfire((sp, config) =>
+        {
+            var jobs = sp.GetRequiredService<IOptions<JobOptions>>().Value;
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UseActivator(new ScopedJobActivator(sp.GetRequiredService<IServiceScopeFactory>()))
+                .UsePostgreSqlStorage(
+                    o => o.UseNpgsqlConnection(sp.GetRequiredService<PanelDatabase>().ConnectionString),
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = "hangfire",
+                        PrepareSchemaIfNecessary = true,
+                        EnableLongPolling = true,
+                        QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
+                        // A job whose panel died is picked up again after this long; the sliding timeout keeps live ones owned.
+                        InvisibilityTimeout = TimeSpan.FromMinutes(2),
+                        UseSlidingInvisibilityTimeout = true,
+                    });
+        });
+        services.AddHangfireServer((sp, o) =>
+        {
+            o.WorkerCount = sp.GetRequiredService<IOptions<JobOptions>>().Value.Workers;
+            o.ServerName = $"vzpanel-{Environment.MachineName}-{Environment.ProcessId}";
+            o.ShutdownTimeout = TimeSpan.FromSeconds(10);
+        });
+        return services;
+    }
+
+    public static void MapJobDashboard(this IEndpointRouteBuilder app) =>
+        app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Admin, DashboardPath, new DashboardOptions
+        {
+            DashboardTitle = "VzPanel jobs",
+            AppPath = "/operations",
+            DisplayStorageConnectionString = false,
+        });
+
+    /// <summary>Each job runs in its own DI scope, so it gets its own <see cref="Core.Features.Tenancy.CurrentAccess"/>.</summary>
+    private sealed class ScopedJobActivator(IServiceScopeFactory scopes) : JobActivator
+    {
+        public override JobActivatorScope BeginScope(JobActivatorContext context) => new Scope(scopes.CreateScope());
+
+        private sealed class Scope(IServiceScope scope) : JobActivatorScope
+        {
+            public override object Resolve(Type type) => ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, type);
+
+            public override void DisposeScope() => scope.Dispose();
+        }
+    }
+}
