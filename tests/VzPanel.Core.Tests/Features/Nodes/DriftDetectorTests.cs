@@ -49,4 +49,17 @@ public sealed class DriftDetectorTests
 
         DriftDetector.Compare([provisioning, justStarted], [Seen(justStarted, InstanceState.Stopped)], snapshotAt: T0.AddSeconds(1)).ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Compare_ServersWithAnOperationUnderWay_AreLeftToTheirJob()
+    {
+        var resizing = Row("resizing", InstanceState.Running, memory: 1024);
+        var creating = Row("creating", InstanceState.Provisioning);
+        var settled = Row("settled", InstanceState.Running, memory: 1024);
+
+        var drift = DriftDetector.Compare([resizing, creating, settled],
+            [Seen(resizing, memory: 4096), Seen(creating, InstanceState.Stopped), Seen(settled, memory: 2048)], inFlight: new HashSet<Guid> { resizing.Id });
+
+        drift.ShouldBe(["settled: inventory says 1024 MiB, node says 2048 MiB"]);
+    }
 }

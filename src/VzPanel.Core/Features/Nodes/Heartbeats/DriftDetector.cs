@@ -6,14 +6,16 @@ namespace VzPanel.Core.Features.Nodes.Heartbeats;
 public static class DriftDetector
 {
     /// <param name="snapshotAt">When the node took its report; rows changed later are not compared (the next report will).</param>
-    public static List<string> Compare(IReadOnlyList<Instance> inventory, IReadOnlyList<ReportedInstance> reported, DateTimeOffset? snapshotAt = null)
+    /// <param name="inFlight">Instances with an operation under way; compared once it ends.</param>
+    public static List<string> Compare(IReadOnlyList<Instance> inventory, IReadOnlyList<ReportedInstance> reported, DateTimeOffset? snapshotAt = null,
+        IReadOnlySet<Guid>? inFlight = null)
     {
         var drift = new List<string>();
         var byId = reported.ToDictionary(r => r.Id);
         foreach (var expected in inventory.OrderBy(i => i.Name))
         {
-            if (expected.State is InstanceState.Provisioning or InstanceState.Deleting) continue;   // in flight: the job owns it
-            if (snapshotAt is { } at && expected.UpdatedAt > at)
+            var jobOwnsIt = expected.State is InstanceState.Provisioning or InstanceState.Deleting || inFlight?.Contains(expected.Id) == true;
+            if (jobOwnsIt || (snapshotAt is { } at && expected.UpdatedAt > at))
             {
                 byId.Remove(expected.Id);
                 continue;

@@ -4,6 +4,7 @@ using VzPanel.Core.Common;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Nodes.Enrollment;
+using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Options;
 
 namespace VzPanel.Core.Features.Nodes.Heartbeats;
@@ -46,7 +47,11 @@ public sealed class HeartbeatService(
         if (AgentAddress.IsValid(report.AgentAddress)) node.ManagementAddress = report.AgentAddress!;
 
         var inventory = await db.Instances.AsNoTracking().Where(i => i.NodeId == nodeId).ToListAsync(ct);
-        var drift = DriftDetector.Compare(inventory, report.Instances, report.SentAt);
+        // A server with an operation under way is the job's to reconcile: the node may already show the new size.
+        var inFlight = await db.Operations.AsNoTracking()
+            .Where(o => o.NodeId == nodeId && o.TargetId != null && (o.State == OperationState.Queued || o.State == OperationState.Running))
+            .Select(o => o.TargetId!.Value).ToListAsync(ct);
+        var drift = DriftDetector.Compare(inventory, report.Instances, report.SentAt, inFlight.ToHashSet());
         var driftChanged = !drift.SequenceEqual(node.Drift);
         if (driftChanged) node.Drift = drift;
         if (!wasOnline && node.State == NodeState.Online)

@@ -31,7 +31,15 @@ public sealed class OperationStore(
         if (claimed == 0) return null;
 
         var operation = await db.Operations.SingleAsync(o => o.Id == operationId, ct);
-        var instance = await db.Instances.Include(i => i.Node).Include(i => i.Template).SingleAsync(i => i.Id == operation.TargetId, ct);
+        var instance = await db.Instances.Include(i => i.Node).Include(i => i.Template).SingleOrDefaultAsync(i => i.Id == operation.TargetId, ct);
+        if (instance is null)
+        {
+            // Removed behind the job's back (an administrator's cleanup): nothing left to act on.
+            var gone = await Finish(db, operation, OperationState.Failed, "The server no longer exists in the inventory.", now, ct);
+            await db.SaveChangesAsync(ct);
+            Publish(gone);
+            return null;
+        }
         var transitional = operation.Kind switch
         {
             OperationKind.Start => CoreState.Starting,
