@@ -24,12 +24,27 @@ public sealed class AgentProcess : IAsyncDisposable
         if (enroll.ExitCode != 0) throw new InvalidOperationException($"enroll exited with {enroll.ExitCode}:\n{Output}");
     }
 
+    /// <summary>Simulated RAM (<c>--sim-ram</c>, as enroll and run are told); set before enrolling.</summary>
+    public string SimRam { get; init; } = "8G";
+
+    /// <summary>Simulated CPUs (<c>--sim-cpus</c>).</summary>
+    public int SimCpus { get; init; } = 4;
+
+    /// <summary>The agent's data directory (credentials, journal, sim state); it survives <see cref="KillAsync"/>.</summary>
+    public string DataDirectory => _dataDirectory;
+
+    /// <summary>host:port of the agent's NodeAgent endpoint; the same across restarts.</summary>
+    public string Address => $"127.0.0.1:{_port}";
+
     /// <summary>Runs the agent and waits for the line it prints once it listens.</summary>
-    public async Task RunAsync(int heartbeatSeconds = 1)
+    /// <param name="simArguments">Extra sim knobs for this run only, such as <c>--sim-hang create</c> or <c>--sim-latency demo</c>.</param>
+    public async Task RunAsync(int heartbeatSeconds = 1, IReadOnlyList<string>? simArguments = null)
     {
-        _process = Start(["run", "--heartbeat-seconds", heartbeatSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), .. Common]);
+        var printedBefore = Output.Length;   // a restarted agent must print the line again
+        _process = Start(["run", "--heartbeat-seconds", heartbeatSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), .. Common,
+            .. simArguments ?? []]);
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!Output.Contains("vzpanel-agent listening on", StringComparison.Ordinal))
+        while (Output.IndexOf("vzpanel-agent listening on", printedBefore, StringComparison.Ordinal) < 0)
         {
             if (_process.HasExited) throw new InvalidOperationException($"The agent exited with {_process.ExitCode}:\n{Output}");
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"The agent did not start:\n{Output}");
@@ -49,7 +64,20 @@ public sealed class AgentProcess : IAsyncDisposable
         _process = null;
     }
 
-    private string[] Common => ["--data-dir", _dataDirectory, "--engine", "sim", "--listen", $"127.0.0.1:{_port}", "--sim-ram", "8G", "--sim-cpus", "4"];
+    /// <summary>Kills the agent abruptly (SIGKILL), as a crash or a power cut would; its data directory stays for a restart.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null || _process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-KILL", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.Dispose();
+        _process = null;
+    }
+
+    private string[] Common => ["--data-dir", _dataDirectory, "--engine", "sim", "--listen", $"127.0.0.1:{_port}",
+        "--sim-ram", SimRam, "--sim-cpus", SimCpus.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 
     private Process Start(string[] args)
     {
