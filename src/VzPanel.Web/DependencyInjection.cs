@@ -38,7 +38,7 @@ public static class DependencyInjection
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddGrpc();
-        services.AddSignalR();
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHostedService<HubEventForwarder>();
         services.AddVzPanelJobs();
         services.AddOptions<LocalAgentOptions>().BindConfiguration(LocalAgentOptions.Section);

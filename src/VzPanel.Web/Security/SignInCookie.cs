@@ -17,14 +17,14 @@ internal static class SignInCookie
         o.AccessDeniedPath = "/account/access-denied";
         o.ExpireTimeSpan = TimeSpan.FromHours(12);
         o.SlidingExpiration = true;
-        // API clients get status codes, not a redirect to an HTML sign-in page.
+        // API and hub clients get status codes, not a redirect to an HTML sign-in page.
         o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized);
         o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx, StatusCodes.Status403Forbidden);
     }
 
     private static Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
-        if (ctx.Request.Path.StartsWithSegments("/api"))
+        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/hubs"))
         {
             ctx.Response.StatusCode = status;
             return Task.CompletedTask;

@@ -8,6 +8,9 @@ public class PanelFixture(PostgresServer server) : IAsyncLifetime
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"vzpanel-panel-{Guid.NewGuid():N}"[..24]);
 
+    /// <summary>The panel's data directory (its data-protection keys live here; replicas must share them).</summary>
+    public string DataDirectory => _dataDirectory;
+
     public TestDatabase Database { get; private set; } = null!;
     public PanelProcess Panel { get; private set; } = null!;
     public string AdminPassword { get; private set; } = "";
