@@ -32,8 +32,9 @@ public sealed class QuickStartFleetTests(QuickStartPanel fixture) : IClassFixtur
 
         nodes.Select(n => n.GetProperty("name").GetString()).ShouldBe(["sim-1", "sim-2", "sim-3"]);
         nodes.Select(n => n.GetProperty("ramMiB").GetInt64()).ShouldBe([16384L, 32768L, 8192L]);   // sized differently
+        // The demo servers are created by jobs; wait until every one has ended up as it should.
         var states = await WaitForAsync(admin, "/api/v1/dashboard", (JsonElement d) =>
-            d.GetProperty("instancesByState").TryGetProperty("Stopped", out _), ct);
+            d.GetProperty("instancesByState").TryGetProperty("Stopped", out _) && d.GetProperty("instancesByState").TryGetProperty("Running", out var r) && r.GetInt32() == 4, ct);
         states.GetProperty("instancesByState").GetProperty("Running").GetInt32().ShouldBe(4);
         states.GetProperty("instancesByState").GetProperty("Stopped").GetInt32().ShouldBe(1);
     }

@@ -1,22 +1,19 @@
 using Microsoft.EntityFrameworkCore;
-using VzPanel.Agent.Contracts;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Instances;
-using VzPanel.Core.Features.Nodes.Agents;
+using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Templates;
 using VzPanel.Core.Features.Tenancy;
-using ProtoKind = VzPanel.Agent.Contracts.InstanceKind;
 using CoreKind = VzPanel.Core.Features.Instances.InstanceKind;
-using InstanceState = VzPanel.Core.Features.Instances.InstanceState;
 
 namespace VzPanel.Web.Hosting.LocalAgents;
 
 /// <summary>
-/// On a fresh quick-start database: a few OS templates, two demo customers and servers really created
-/// on the simulated nodes through their agents (so what the panel shows is what the nodes report).
+/// On a fresh quick-start database: a few OS templates, two demo customers and servers created on the
+/// simulated nodes the way any server is: as operations run by jobs through the nodes' agents.
 /// </summary>
-internal sealed class DemoFleetSeeder(IDbContextFactory<VzPanelDbContext> dbFactory, AgentClients agents, TimeProvider clock, ILogger<DemoFleetSeeder> logger)
+internal sealed class DemoFleetSeeder(IDbContextFactory<VzPanelDbContext> dbFactory, IInstanceCommands commands, TimeProvider clock, ILogger<DemoFleetSeeder> logger)
 {
     private sealed record DemoServer(string Name, string Tenant, string Node, CoreKind Kind, string Template, long MemoryMiB, int Guarantee, int VCpus, bool Running);
 
@@ -47,48 +44,35 @@ internal sealed class DemoFleetSeeder(IDbContextFactory<VzPanelDbContext> dbFact
         db.Tenants.AddRange(tenants.Values);
         await db.SaveChangesAsync(ct);
 
-        var templates = await db.Templates.ToDictionaryAsync(t => t.Name, t => t.Id, ct);
-        var nodes = await db.Nodes.ToDictionaryAsync(n => n.Name, ct);
+        var nodes = await OnlineNodesAsync(ct);
         foreach (var server in Servers.Where(s => nodes.ContainsKey(s.Node)))
         {
-            var node = nodes[server.Node];
-            var instance = new Instance
+            var created = await commands.CreateAsync(new CreateInstanceCommand
             {
-                Kind = server.Kind, Name = server.Name, TenantId = tenants[server.Tenant].Id, NodeId = node.Id, MemoryMiB = server.MemoryMiB,
-                MemoryGuaranteePercent = server.Guarantee, VCpus = server.VCpus, TemplateId = templates[server.Template],
-                Hostname = $"{server.Name}.demo.example", CreatedAt = now, UpdatedAt = now,
-            };
-            db.Instances.Add(instance);
-            await db.SaveChangesAsync(ct);
-            instance.State = await CreateOnNodeAsync(agents.For(node.Id, node.ManagementAddress), instance, server, ct);
-            instance.UpdatedAt = clock.GetUtcNow();
-            await db.SaveChangesAsync(ct);
+                Spec = new InstanceSpec
+                {
+                    Name = server.Name, Kind = server.Kind, Template = server.Template, Memory = $"{server.MemoryMiB}M",
+                    MemoryGuaranteePercent = server.Guarantee, VCpus = server.VCpus, Hostname = $"{server.Name}.demo.example",
+                },
+                TenantId = tenants[server.Tenant].Id, NodeId = nodes[server.Node], Start = server.Running,
+            }, ct);
+            if (!created.IsSuccess)
+                logger.LogWarning("Creating demo server {Name} on {Node} was refused: {Reason}", server.Name, server.Node, created.Error!.Message);
         }
-        logger.LogInformation("Seeded the demo fleet: {Count} servers for {Tenants} customers", Servers.Length, tenants.Count);
+        logger.LogInformation("Queued the demo fleet: {Count} servers for {Tenants} customers", Servers.Length, tenants.Count);
     }
 
-    private async Task<InstanceState> CreateOnNodeAsync(NodeAgent.NodeAgentClient agent, Instance instance, DemoServer server, CancellationToken ct)
+    /// <summary>The nodes once they have reported (placement needs their size), waiting up to 30 s for the agents' first heartbeats.</summary>
+    private async Task<Dictionary<string, Guid>> OnlineNodesAsync(CancellationToken ct)
     {
-        try
+        var deadline = clock.GetUtcNow().AddSeconds(30);
+        while (true)
         {
-            await agent.CreateInstanceAsync(new CreateInstanceRequest
-            {
-                OperationId = Guid.NewGuid().ToString(),
-                Spec = new VzPanel.Agent.Contracts.InstanceSpec
-                {
-                    Id = instance.Id.ToString(), Name = instance.Name, Kind = server.Kind == CoreKind.Vm ? ProtoKind.Vm : ProtoKind.Ct,
-                    Template = server.Template, MemoryMib = server.MemoryMiB, MemoryGuaranteePercent = server.Guarantee, Vcpus = server.VCpus,
-                    Hostname = instance.Hostname ?? "", DiskGib = 10,
-                },
-            }, cancellationToken: ct);
-            if (!server.Running) return InstanceState.Stopped;
-            await agent.StartInstanceAsync(new InstanceOperation { OperationId = Guid.NewGuid().ToString(), InstanceId = instance.Id.ToString() }, cancellationToken: ct);
-            return InstanceState.Running;
-        }
-        catch (Grpc.Core.RpcException ex)
-        {
-            logger.LogWarning("Creating demo server {Name} on {Node} failed: {Status}", server.Name, server.Node, ex.Status.Detail);
-            return InstanceState.Failed;
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var nodes = await db.Nodes.AsNoTracking().ToListAsync(ct);
+            if (nodes.All(n => n.State == NodeState.Online) || clock.GetUtcNow() > deadline)
+                return nodes.Where(n => n.State == NodeState.Online).ToDictionary(n => n.Name, n => n.Id);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
         }
     }
 }
