@@ -16,6 +16,7 @@ public sealed class NavMenuTests : VzPanelTestContext
         cut.Markup.ShouldContain("Provider");
         cut.Markup.ShouldContain("REST API");
         cut.Markup.ShouldContain("Dashboard");
+        cut.FindAll("[data-testid=nav-jobs]").ShouldBeEmpty();
     }
 
     [Fact]
@@ -27,5 +28,20 @@ public sealed class NavMenuTests : VzPanelTestContext
 
         cut.Markup.ShouldNotContain("Provider");
         cut.Markup.ShouldContain("Activity log");
+        cut.Find("[data-testid=nav-servers]").GetAttribute("href").ShouldBe("/instances");
+        cut.Find("[data-testid=nav-operations]").GetAttribute("href").ShouldBe("/operations");
+        cut.FindAll("[data-testid=nav-jobs]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Render_ForAdmin_LinksTheJobsDashboardOutsideTheApp()
+    {
+        AddAuthorization().SetAuthorized("admin").SetRoles("Admin").SetPolicies(Policies.SignedIn, Policies.Staff, Policies.Admin);
+
+        var cut = Render<NavMenu>();
+
+        var jobs = cut.Find("[data-testid=nav-jobs]");
+        jobs.GetAttribute("href").ShouldBe("/hangfire");
+        jobs.GetAttribute("target").ShouldBe("_self");
     }
 }

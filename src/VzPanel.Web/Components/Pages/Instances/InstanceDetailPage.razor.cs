@@ -1,0 +1,178 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using VzPanel.Core.Common;
+using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Operations;
+using VzPanel.Core.Features.Tenancy;
+using VzPanel.Web.Components.Shared;
+using VzPanel.Web.Security;
+
+namespace VzPanel.Web.Components.Pages.Instances;
+
+/// <summary>
+/// One server: what it is, its power buttons and size controls, and the operation working on it, all kept
+/// current by the server's events (progress straight from the event, everything else by a throttled re-read).
+/// </summary>
+public sealed partial class InstanceDetailPage : IDisposable
+{
+    private const int RecentCount = 8;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly List<IDisposable> _subscriptions = [];
+    private ReloadThrottle? _throttle;
+    private InstanceDetails? _details;
+    private IReadOnlyList<OperationView> _recent = [];
+    private OperationView? _operation;
+    private long? _requestedMiB;
+    private bool _loaded;
+    private bool _deleted;
+    private bool _canManage;
+    private bool _staff;
+    private string? _error;
+    private List<BreadcrumbItem> _crumbs = [];
+
+    [Parameter] public Guid Id { get; set; }
+    [CascadingParameter] public Task<AuthenticationState>? AuthState { get; set; }
+    [Inject] public required IInstanceQueries Instances { get; init; }
+    [Inject] public required IInstanceCommands Commands { get; init; }
+    [Inject] public required IOperationQueries Operations { get; init; }
+    [Inject] public required IAuthorizationService Authorization { get; init; }
+    [Inject] public required CurrentAccess Access { get; init; }
+    [Inject] public required PanelEvents Events { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required TimeProvider Clock { get; init; }
+
+    private bool Busy => _operation is { IsFinished: false };
+
+    private string Price => $"{_details!.HourlyPrice.ToString("0.00####", CultureInfo.InvariantCulture)} {_details.Currency}";
+
+    /// <summary>The size being applied: what this page asked for, or what the running operation's summary says.</summary>
+    private long? RequestedMiB => _operation is { Kind: OperationKind.SetMemory, IsFinished: false } op
+        ? _requestedMiB ?? (op.Summary.LastIndexOf('→') is var at and >= 0 && MemorySize.Parse(op.Summary[(at + 1)..]) is { IsSuccess: true } size ? size.Value.MiB : null)
+        : null;
+
+    /// <summary>The recent list with the live operation in place of its (possibly older) stored row.</summary>
+    private IReadOnlyList<OperationView> Recent => _operation is { } live
+        ? [.. _recent.Select(o => o.Id == live.Id ? LiveEvents.Latest(o, live) is var later && later == o ? o : live : o)]
+        : _recent;
+
+    private string GuaranteeHint(int percent) =>
+        $"{Format.Memory((_details!.Instance.MemoryMiB * percent + 99) / 100)} of {Format.Memory(_details.Instance.MemoryMiB)} always in RAM";
+
+    protected override async Task OnInitializedAsync()
+    {
+        _canManage = await Authorization.AllowsAsync(AuthState, Policies.ManageInstances);
+        _staff = await Authorization.AllowsAsync(AuthState, Policies.Staff);
+        _throttle = new ReloadThrottle(ReloadThrottle.Default, () => InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        }));
+        var scope = Access.Scope;
+        _subscriptions.Add(Events.Subscribe<OperationChanged>(e =>
+            e.TargetId == Id && scope.Sees(e.TenantId) ? InvokeAsync(() => OperationEvent(e)) : Task.CompletedTask));
+        _subscriptions.Add(Events.Subscribe<InstanceChanged>(e =>
+            e.InstanceId == Id && scope.Sees(e.TenantId) ? InvokeAsync(() => InstanceEvent(e)) : Task.CompletedTask));
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_details is not null && _details.Instance.Id != Id) (_details, _operation, _recent, _deleted, _error) = (null, null, [], false, null);
+        await LoadAsync();
+    }
+
+    private void OperationEvent(OperationChanged e)
+    {
+        _operation = _operation?.Id == e.OperationId ? LiveEvents.Latest(_operation, _operation.With(e)) : e.ToView(Clock.GetUtcNow());
+        StateHasChanged();
+        _throttle?.Request();
+    }
+
+    private void InstanceEvent(InstanceChanged e)
+    {
+        if (e.Deleted)
+        {
+            _deleted = true;
+            StateHasChanged();
+        }
+        else
+        {
+            _throttle?.Request();
+        }
+    }
+
+    private async Task LoadAsync()
+    {
+        if (_cts.IsCancellationRequested || _deleted) return;
+        var details = await Instances.GetAsync(Id, _cts.Token);
+        var recent = await Operations.ListAsync(new OperationFilter { TargetId = Id, Take = RecentCount }, _cts.Token);
+        _deleted = details is null && _details is not null;   // it was here a moment ago
+        _loaded = true;
+        if (details is null) return;
+        _details = details;
+        _recent = recent.Items;
+        var read = details.ActiveOperation ?? _recent.FirstOrDefault(o => o.Id == _operation?.Id);
+        if (read is not null) _operation = _operation is null ? read : LiveEvents.Latest(_operation, read);
+        if (_operation is not { Kind: OperationKind.SetMemory, IsFinished: false }) _requestedMiB = null;
+        _crumbs = [new("Servers", "/instances"), new(details.Instance.Name, null, disabled: true)];
+    }
+
+    private async Task ActAsync(PowerAction action)
+    {
+        var name = _details!.Instance.Name;
+        var confirmed = action switch
+        {
+            PowerAction.PowerOff => await ConfirmDialog.AskAsync(Dialogs, "Power off",
+                $"Power off {name} now? It is like pulling the plug: whatever it has not written to disk is lost.", "Power off"),
+            PowerAction.Restart => await ConfirmDialog.AskAsync(Dialogs, "Restart",
+                $"Restart {name}? Its services are unavailable until it is back up.", "Restart", null),
+            PowerAction.Delete => await ConfirmDialog.AskAsync(Dialogs, "Delete server",
+                $"Delete {name} and its disks? This cannot be undone.", "Delete", name),
+            _ => true,
+        };
+        if (!confirmed) return;
+        await RunAsync(ct => action switch
+        {
+            PowerAction.Start => Commands.StartAsync(Id, ct),
+            PowerAction.Shutdown => Commands.StopAsync(Id, force: false, ct),
+            PowerAction.PowerOff => Commands.StopAsync(Id, force: true, ct),
+            PowerAction.Restart => Commands.RestartAsync(Id, ct),
+            _ => Commands.DeleteAsync(Id, keepVolumes: false, ct),
+        });
+    }
+
+    private async Task SetMemoryAsync(long mib)
+    {
+        if (await RunAsync(ct => Commands.SetMemoryAsync(Id, mib.ToString(CultureInfo.InvariantCulture), ct))) _requestedMiB = mib;
+    }
+
+    private Task<bool> SetGuaranteeAsync(int percent) => RunAsync(ct => Commands.SetMemoryGuaranteeAsync(Id, percent, ct));
+
+    private Task<bool> SetVCpusAsync(int vcpus) => RunAsync(ct => Commands.SetVCpusAsync(Id, vcpus, ct));
+
+    private async Task<bool> RunAsync(Func<CancellationToken, Task<Result<OperationView>>> command)
+    {
+        _error = null;
+        var result = await command(_cts.Token);
+        if (!result.IsSuccess)
+        {
+            _error = result.Error!.Message;
+            return false;
+        }
+        // Its events may already have overtaken the answer (the job is quick); keep the later view.
+        var queued = result.Value!;
+        _operation = _operation?.Id == queued.Id ? LiveEvents.Latest(_operation, queued) : queued;
+        _throttle?.Request();
+        return true;
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _subscriptions) s.Dispose();
+        _throttle?.Dispose();
+        _cts.Cancel();
+        _cts.Dispose();
+    }
+}
