@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,7 +34,7 @@ public sealed class PanelAgentClients : IAsyncDisposable
             .AddScoped(_ => new CurrentAccess(AccessScope.System))
             .AddSingleton<AgentCertificateAuthority>();
         services.AddDataProtection().SetApplicationName("VzPanel")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DataDirectoryOf(fixture), "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(fixture.DataDirectory, "keys")));
         var provider = services.BuildServiceProvider();
         var ca = provider.GetRequiredService<AgentCertificateAuthority>();
         await ca.InitializeAsync(["localhost"], CancellationToken.None);
@@ -48,11 +47,6 @@ public sealed class PanelAgentClients : IAsyncDisposable
     public async Task<IReadOnlyList<InstanceStatus>> ListInstancesAsync(Guid nodeId, string address, CancellationToken ct = default) =>
         (await For(nodeId, address).ListInstancesAsync(new ListInstancesRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct))
         .Instances;
-
-    /// <summary>PanelFixture keeps its data directory private; the key ring protecting the CA key lives there.</summary>
-    private static string DataDirectoryOf(PanelFixture fixture) =>
-        typeof(PanelFixture).GetField("_dataDirectory", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(fixture) as string
-        ?? throw new InvalidOperationException("PanelFixture no longer keeps its data directory in _dataDirectory; update PanelAgentClients.");
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Operations;
@@ -55,6 +56,9 @@ public sealed class InstanceLifecycleTests(OperationsFleet fleet)
         ownerHub.Nodes.ShouldBeEmpty();
         staffHub.Operations.Select(e => e.TenantId).Distinct().ShouldBe([fleet.Tenants.Acme.Id, fleet.Tenants.Globex.Id], ignoreOrder: true);
         staffHub.Nodes.ShouldNotBeEmpty();   // heartbeats, for staff only
+        staffHub.Raw.ShouldAllBe(e => e.GetProperty("state").ValueKind == JsonValueKind.String);   // enums as words, as in the REST API
+        // The nodes' own heartbeats agree with the inventory too.
+        foreach (var node in fleet.Nodes) await admin.NoDriftAsync(node.Id);
     }
 
     [Fact]

@@ -74,6 +74,32 @@ public static class OperationsApi
         return operation;
     }
 
+    /// <summary>Waits until the node is Online with a heartbeat newer than <paramref name="since"/>, so it takes new servers.</summary>
+    public static async Task OnlineAsync(this PanelSession admin, Guid nodeId, DateTimeOffset since)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var node = (await admin.Http.GetFromJsonAsync<JsonElement>($"/api/v1/nodes/{nodeId}")).GetProperty("node");
+            if (node.GetProperty("state").GetString() == "Online" && node.GetProperty("lastHeartbeatAt").GetDateTimeOffset() > since) return;
+            if (clock.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"Node {nodeId} did not come online: {node}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until the node's heartbeats agree with the inventory (its drift list is empty).</summary>
+    public static async Task NoDriftAsync(this PanelSession admin, Guid nodeId)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var drift = (await admin.Http.GetFromJsonAsync<JsonElement>($"/api/v1/nodes/{nodeId}")).GetProperty("drift");
+            if (drift.GetArrayLength() == 0) return;
+            if (clock.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"Node {nodeId} keeps reporting drift: {drift}");
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Removes a server the test made: powered off if it holds memory, then deleted; both waited for.</summary>
     public static async Task RemoveAsync(this PanelSession admin, Guid instance)
     {
