@@ -150,6 +150,22 @@ public sealed class InstanceDetailPageTests : VzPanelTestContext
     }
 
     [Fact]
+    public void GuaranteeAndVCpus_Applied_AskTheServiceForTheNewValues()
+    {
+        SignInAs(PanelRole.Admin);
+        var row = _queries.Add(FakeInstanceQueries.Row("web-1", memoryMiB: 2048, guarantee: 50));
+        var cut = RenderPage(row);
+        cut.Find("[data-testid=guarantee-apply]").HasAttribute("disabled").ShouldBeTrue();
+
+        cut.Find("input[data-testid=guarantee-input]").Input("75");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=guarantee]").TextContent.ShouldContain("1.5 GiB of 2 GiB always in RAM"));
+        cut.Find("[data-testid=guarantee-apply]").Click();
+
+        cut.WaitForAssertion(() => _commands.Calls.ShouldBe(["guarantee 75"]));
+        cut.Find("[data-testid=vcpus-apply]").HasAttribute("disabled").ShouldBeTrue();   // one operation at a time
+    }
+
+    [Fact]
     public void Delete_NeedsTheNameTyped_ThenAsksTheService()
     {
         SignInAs(PanelRole.Admin);

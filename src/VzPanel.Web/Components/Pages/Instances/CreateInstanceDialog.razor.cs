@@ -83,7 +83,7 @@ public sealed partial class CreateInstanceDialog
 
     private string TenantName(Guid? id) => _options?.Tenants.FirstOrDefault(t => t.Id == id)?.Name ?? "";
 
-    private string NodeName(Guid id) => id == Guid.Empty ? "Automatic (most headroom)" : _options?.Nodes.FirstOrDefault(n => n.Id == id)?.Name ?? "";
+    private string NodeName(Guid id) => id == Guid.Empty ? "Automatic" : _options?.Nodes.FirstOrDefault(n => n.Id == id)?.Name ?? "";
 
     private async Task SubmitAsync()
     {
