@@ -9,10 +9,10 @@ using VzPanel.IntegrationTests.Nodes;
 
 namespace VzPanel.IntegrationTests.Operations;
 
-/// <summary>A panel that retries an unreachable node for 20 s and calls a node Offline after 5 silent seconds.</summary>
+/// <summary>A panel that retries an unreachable node for 25 s and calls a node Offline after 5 silent seconds.</summary>
 public sealed class AgentOutagePanel(PostgresServer server) : PanelFixture(server), IAsyncLifetime
 {
-    public const int RetryWindowSeconds = 20;
+    public const int RetryWindowSeconds = 25;
 
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {

@@ -1,4 +1,5 @@
 using VzPanel.Core.Features.Billing;
+using VzPanel.Core.Features.Capacity;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Templates;
@@ -32,6 +33,13 @@ public sealed class OperationsFleet(PostgresServer server) : PanelFixture(server
     public IEnumerable<FleetNode> Nodes => [Big, Small];
 
     public FleetNode Node(Guid id) => Nodes.Single(n => n.Id == id);
+
+    /// <summary>What the inventory says <paramref name="node"/> holds now (guarantees and memory of its servers).</summary>
+    public async Task<NodeLoad> LoadAsync(FleetNode node)
+    {
+        await using var db = Database.CreateContext();
+        return (await NodeLoad.ForNodesAsync(db, [node.Id], CancellationToken.None)).Single();
+    }
 
     async ValueTask IAsyncLifetime.InitializeAsync()
     {
