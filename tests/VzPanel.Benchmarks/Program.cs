@@ -1,0 +1,3 @@
+using VzPanel.Benchmarks;
+
+return await BenchCommandLine.RunAsync(args);
