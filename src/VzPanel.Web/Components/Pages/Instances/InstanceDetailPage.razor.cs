@@ -55,7 +55,7 @@ public sealed partial class InstanceDetailPage : IDisposable
 
     /// <summary>The recent list with the live operation in place of its (possibly older) stored row.</summary>
     private IReadOnlyList<OperationView> Recent => _operation is { } live
-        ? [.. _recent.Select(o => o.Id == live.Id ? LiveEvents.Latest(o, live) is var later && later == o ? o : live : o)]
+        ? [.. _recent.Select(o => o.Id == live.Id ? LiveEvents.Latest(o, live) : o)]
         : _recent;
 
     private string GuaranteeHint(int percent) =>
