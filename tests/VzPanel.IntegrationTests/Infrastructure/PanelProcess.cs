@@ -48,7 +48,15 @@ public sealed partial class PanelProcess : IAsyncDisposable
         panel._process.ErrorDataReceived += (_, e) => panel.Append(e.Data);
         panel._process.BeginOutputReadLine();
         panel._process.BeginErrorReadLine();
-        await panel.WaitUntilReadyAsync();
+        try
+        {
+            await panel.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            panel._process.Kill(entireProcessTree: true);   // never leave a half-started panel behind
+            throw;
+        }
         return panel;
     }
 
@@ -128,9 +136,9 @@ public sealed partial class PanelProcess : IAsyncDisposable
             {
                 if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // not listening yet
+                // not listening yet, or too busy starting to answer within the request timeout
             }
             await Task.Delay(200);
         }

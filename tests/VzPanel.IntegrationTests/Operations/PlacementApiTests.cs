@@ -39,7 +39,9 @@ public sealed class PlacementApiTests(OperationsFleet fleet)
             var ranked = await RankedLoadsAsync();
             var nowhere = await (await admin.CreateAsync(Spec("ops-place-6", "6G", 100, node: null))).ProblemAsync();
             (nowhere.Status, nowhere.Detail).ShouldBe((HttpStatusCode.Conflict, "No node can take it: "
-                + string.Join("; ", ranked.Select(l => $"node {l.Node.Name}: {Refusals.Guarantees(l.GuaranteedMiB + 6144, l.Node.GuaranteeableMiB)}")) + "."));
+                + string.Join("; ", ranked.Select(l => l.Node.RamMiB < 6144
+                    ? $"node {l.Node.Name}: has {Refusals.Gib(l.Node.RamMiB)} GiB of RAM, less than the 6.0 GiB asked for"
+                    : $"node {l.Node.Name}: {Refusals.Guarantees(l.GuaranteedMiB + 6144, l.Node.GuaranteeableMiB)}")) + "."));
         }
         finally
         {

@@ -101,10 +101,11 @@ public sealed class PlacementTests(PostgresServer server) : IAsyncLifetime
     [Fact]
     public async Task Choose_OneNodeOverItsOvercommitLimit_SaysByHowMuch()
     {
-        var bravo = (await LoadsAsync()).Where(l => l.Node.Id == _bravo.Id).ToList();
+        // 8 GiB of servers already committed on the 8 GiB node: 4 GiB more reaches RAM × 1.5 exactly.
+        var bravo = (await LoadsAsync()).Where(l => l.Node.Id == _bravo.Id).Select(l => l with { CommittedMiB = 8192 }).ToList();
 
-        var fits = Placement.Choose(bravo, InstanceKind.Ct, 12288, 0);
-        var over = Placement.Choose(bravo, InstanceKind.Ct, 13000, 0);
+        var fits = Placement.Choose(bravo, InstanceKind.Ct, 4096, 0);
+        var over = Placement.Choose(bravo, InstanceKind.Ct, 4808, 0);
         var none = Placement.Choose([], InstanceKind.Ct, 1024, 0);
 
         fits.IsSuccess.ShouldBeTrue();   // exactly RAM × 1.5 is allowed

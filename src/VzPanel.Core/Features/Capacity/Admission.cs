@@ -46,6 +46,14 @@ public static class Admission
         _ => null,
     };
 
+    /// <summary>Whether one server of this size can run on the node at all, however empty it is.</summary>
+    public static string? RefusalForSize(Node node, long memoryMiB, int vcpus)
+    {
+        if (vcpus > node.CpuCount) return $"node {node.Name}: has {node.CpuCount} CPUs, fewer than the {vcpus} vCPUs asked for";
+        if (memoryMiB > node.RamMiB) return $"node {node.Name}: has {Gib(node.RamMiB)} GiB of RAM, less than the {Gib(memoryMiB)} GiB asked for";
+        return null;
+    }
+
     public static string? RefusalForState(Node node) => node.State switch
     {
         NodeState.Online => null,

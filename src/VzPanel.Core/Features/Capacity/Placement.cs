@@ -6,7 +6,7 @@ namespace VzPanel.Core.Features.Capacity;
 /// <summary>Chooses the node for a new instance: the one with the most guarantee headroom that passes every rule.</summary>
 public static class Placement
 {
-    public static Result<NodeLoad> Choose(IReadOnlyList<NodeLoad> loads, InstanceKind kind, long memoryMiB, long guaranteedMiB)
+    public static Result<NodeLoad> Choose(IReadOnlyList<NodeLoad> loads, InstanceKind kind, long memoryMiB, long guaranteedMiB, int vcpus = 1)
     {
         if (loads.Count == 0)
             return Error.Conflict("There is no node to place the server on yet. An administrator adds nodes under Nodes.");
@@ -15,7 +15,7 @@ public static class Placement
         foreach (var load in loads.OrderByDescending(l => l.GuaranteeHeadroomMiB).ThenBy(l => l.Node.Name, StringComparer.Ordinal))
         {
             var refusal = Admission.RefusalForState(load.Node) ?? Admission.RefusalForKind(load.Node, kind)
-                ?? Admission.RefusalOnNode(load, guaranteedMiB, memoryMiB);
+                ?? Admission.RefusalForSize(load.Node, memoryMiB, vcpus) ?? Admission.RefusalOnNode(load, guaranteedMiB, memoryMiB);
             if (refusal is null)
             {
                 best ??= load;

@@ -48,7 +48,8 @@ public sealed partial class InstanceCommands(
 
     public Task<Result<OperationView>> DeleteAsync(Guid instanceId, bool keepVolumes, CancellationToken ct) =>
         RequestAsync(instanceId, OperationKind.Delete, (_, i) => Task.FromResult<Result<Decision>>(
-            new Decision(new OperationParameters { KeepVolumes = keepVolumes }, keepVolumes ? $"Delete {i.Name} (keep its disks)" : $"Delete {i.Name}")), ct);
+            new Decision(new OperationParameters { KeepVolumes = keepVolumes },
+                (i.State is InstanceState.Stopped ? "Delete " : "Power off and delete ") + i.Name + (keepVolumes ? " (keep its disks)" : ""))), ct);
 
     public Task<Result<OperationView>> SetMemoryAsync(Guid instanceId, string memory, CancellationToken ct) =>
         RequestAsync(instanceId, OperationKind.SetMemory, async (db, i) =>
@@ -60,6 +61,7 @@ public sealed partial class InstanceCommands(
                 return Error.Validation("memory", $"Memory must be at least {InstanceSpecValidator.MinMemoryMiB}M, not {parsed.Value}.");
             if (mib == i.MemoryMiB) return Error.Validation("memory", $"{i.Name} already has {parsed.Value}.");
             if (await PlanOf(db, i.TenantId, ct) is { } plan && Admission.CheckPlan(plan, mib, i.VCpus) is { } overPlan) return overPlan;
+            if (Admission.RefusalForSize(i.Node!, mib, i.VCpus) is { } tooBig) return Error.Conflict($"{Placement.Capitalise(tooBig)}.");
             if (Holds(i) && mib > i.MemoryMiB)
             {
                 var load = (await NodeLoad.ForNodesAsync(db, [i.NodeId], ct)).Single();
@@ -94,8 +96,7 @@ public sealed partial class InstanceCommands(
                 return Error.Validation("vcpus", $"vCPUs must be between 1 and {InstanceSpecValidator.MaxVCpus}.");
             if (vcpus == i.VCpus) return Error.Validation("vcpus", $"{i.Name} already has {vcpus} vCPUs.");
             if (await PlanOf(db, i.TenantId, ct) is { } plan && Admission.CheckPlan(plan, i.MemoryMiB, vcpus) is { } overPlan) return overPlan;
-            if (vcpus > i.Node!.CpuCount)
-                return Error.Conflict($"Node {i.Node.Name} has {i.Node.CpuCount} CPUs; a server on it can have at most that many vCPUs.");
+            if (Admission.RefusalForSize(i.Node!, i.MemoryMiB, vcpus) is { } tooMany) return Error.Conflict($"{Placement.Capitalise(tooMany)}.");
             return new Decision(new OperationParameters { VCpus = vcpus }, $"vCPUs of {i.Name}: {i.VCpus} → {vcpus}");
         }, ct);
 

@@ -8,7 +8,7 @@ public sealed class PlacementTests
 {
     private static NodeLoad Load(string name, long ramMiB, long guaranteed, long committed = 0, EngineKind engine = EngineKind.Sim,
         NodeState state = NodeState.Online, decimal overcommit = 1.5m) =>
-        new(new Node { Name = name, ManagementAddress = "127.0.0.1:1", RamMiB = ramMiB, HostReserveMiB = 1024, Engine = engine, State = state, OvercommitRatio = overcommit },
+        new(new Node { Name = name, ManagementAddress = "127.0.0.1:1", RamMiB = ramMiB, CpuCount = 8, HostReserveMiB = 1024, Engine = engine, State = state, OvercommitRatio = overcommit },
             guaranteed, committed);
 
     [Fact]
@@ -45,6 +45,20 @@ public sealed class PlacementTests
         refused.Error!.Message.ShouldBe(
             "No node can take it: node n2: committed memory would reach 196% of RAM, above the overcommit limit of 150% (7.9 of 6.0 GiB); "
             + "node n1: guarantees would reach 126% of RAM minus the host reserve (8.8 of 7.0 GiB).");
+    }
+
+    [Fact]
+    public void Choose_SkipsNodesTooSmallForTheServerItself()
+    {
+        // n-small has the most headroom but only 2 CPUs and 4 GiB of RAM.
+        var small = Load("n-small", 4096, 0);
+        small.Node.CpuCount = 2;
+        var big = Load("n-big", 65536, 40000);
+        big.Node.CpuCount = 32;
+
+        Placement.Choose([small, big], InstanceKind.Ct, 2048, 0, vcpus: 4).Value!.Node.Name.ShouldBe("n-big");
+        Placement.Choose([small], InstanceKind.Ct, 6144, 0, vcpus: 1).Error!.Message
+            .ShouldBe("Node n-small: has 4.0 GiB of RAM, less than the 6.0 GiB asked for.");
     }
 
     [Fact]

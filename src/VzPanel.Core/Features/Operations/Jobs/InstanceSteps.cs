@@ -57,7 +57,10 @@ public sealed class InstanceSteps(AgentClients agents, OperationSecrets secrets,
             case OperationKind.Delete:
                 try
                 {
-                    await run.StepAsync(20, $"Deleting from {target.NodeName}", s => s is null,
+                    // A running server is powered off first; the person confirmed the delete, not a shutdown wait.
+                    await run.StepAsync(10, "Powering off", s => s is null || s.State == ProtoState.Stopped,
+                        opts => client.StopInstanceAsync(new StopInstanceRequest { OperationId = Step(1), InstanceId = id, Force = true }, opts), lookFirst: true);
+                    await run.StepAsync(40, $"Deleting from {target.NodeName}", s => s is null,
                         opts => client.DeleteInstanceAsync(new DeleteInstanceRequest { OperationId = Step(0), InstanceId = id, KeepVolumes = p.KeepVolumes }, opts));
                 }
                 catch (AgentException failure) when (failure.Status == StatusCode.NotFound)
@@ -109,9 +112,11 @@ public sealed class InstanceSteps(AgentClients agents, OperationSecrets secrets,
 
     private sealed class StepRunner(NodeAgent.NodeAgentClient client, AgentCall call, string instanceId, bool resumed, Report report, CancellationToken ct)
     {
-        public Task<InstanceStatus?> StepAsync(int percent, string label, Func<InstanceStatus?, bool> done, Func<CallOptions, AsyncUnaryCall<OperationReply>> act)
+        /// <param name="lookFirst">Ask the node before acting even on a first run (the step may not be needed at all).</param>
+        public Task<InstanceStatus?> StepAsync(int percent, string label, Func<InstanceStatus?, bool> done, Func<CallOptions, AsyncUnaryCall<OperationReply>> act,
+            bool lookFirst = false)
         {
-            var lookFirst = resumed;
+            lookFirst |= resumed;
             return Reported();
 
             async Task<InstanceStatus?> Reported()
