@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Npgsql;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Templates;
 using VzPanel.IntegrationTests.Infrastructure;
@@ -47,7 +48,9 @@ public sealed class LoadHarness : IAsyncDisposable
         Database = await _postgres.CreateDatabaseAsync(migrated: false);
         Panel = await PanelProcess.StartAsync(new Dictionary<string, string>(options.PanelSettings)
         {
-            ["ConnectionStrings__Panel"] = Database.ConnectionString,
+            ["ConnectionStrings__Panel"] = options.PoolSize is { } pool
+                ? new NpgsqlConnectionStringBuilder(Database.ConnectionString) { MaxPoolSize = pool }.ConnectionString
+                : Database.ConnectionString,
             ["Database__MigrateOnStart"] = "true",
             ["Panel__DataDirectory"] = _dataDirectory,
         });

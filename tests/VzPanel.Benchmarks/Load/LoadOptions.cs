@@ -18,6 +18,9 @@ public sealed record LoadOptions
     public int ChangesPerServer { get; init; } = 20;
     public int Agents { get; init; } = 3;
 
+    /// <summary>The panel's connection pool size; null keeps the database's connection string as it is (60 for the throwaway cluster).</summary>
+    public int? PoolSize { get; init; }
+
     /// <summary>Environment for the panel, e.g. Jobs__Workers=40 or Jobs__QueuePollMilliseconds=100.</summary>
     public IReadOnlyDictionary<string, string> PanelSettings { get; init; } = new Dictionary<string, string>();
 
@@ -34,13 +37,14 @@ public sealed class LoadOptionSet
     private readonly Option<int> _servers = new("--servers") { Description = "Servers changed concurrently (throughput)", DefaultValueFactory = _ => 50 };
     private readonly Option<int> _perServer = new("--changes-per-server") { Description = "Changes per server, one at a time each", DefaultValueFactory = _ => 20 };
     private readonly Option<int> _agents = new("--agents") { Description = "Sim agents (8 GiB, 4 CPUs each)", DefaultValueFactory = _ => 3 };
+    private readonly Option<int?> _pool = new("--pool-size") { Description = "Max Pool Size of the panel's connection string (default: as given; 60 for the throwaway cluster)" };
     private readonly Option<string[]> _set = new("--set") { Description = "Panel setting as environment KEY=VALUE (repeatable), e.g. Jobs__Workers=40" };
     private readonly Option<string> _output = new("--output")
     {
         Description = "Also write the Markdown report to this file", DefaultValueFactory = _ => Path.Combine(BenchPaths.Artifacts, "load-report.md"),
     };
 
-    public IReadOnlyList<Option> All => [_changes, _warmup, _gap, _servers, _perServer, _agents, _set, _output];
+    public IReadOnlyList<Option> All => [_changes, _warmup, _gap, _servers, _perServer, _agents, _pool, _set, _output];
 
     public LoadOptions Read(ParseResult parsed) => new()
     {
@@ -50,6 +54,7 @@ public sealed class LoadOptionSet
         Servers = Math.Max(1, parsed.GetValue(_servers)),
         ChangesPerServer = Math.Max(1, parsed.GetValue(_perServer)),
         Agents = Math.Clamp(parsed.GetValue(_agents), 1, 10),
+        PoolSize = parsed.GetValue(_pool) is { } pool ? Math.Clamp(pool, 10, 1000) : null,
         PanelSettings = (parsed.GetValue(_set) ?? []).Select(Setting).ToDictionary(s => s.Key, s => s.Value),
         OutputPath = parsed.GetValue(_output)!,
     };

@@ -21,7 +21,8 @@ public sealed class LoadReport(LoadOptions options, MachineFacts machine, string
         foreach (var (fact, value) in machine.Rows(postgres)) Line($"| {fact} | {value} |");
         Line();
         var settings = options.PanelSettings.Count == 0 ? "defaults" : string.Join(", ", options.PanelSettings.Select(s => $"`{s.Key}={s.Value}`"));
-        Line($"Panel: Release, Production, {options.Agents} sim agents (zero latency), panel settings: {settings}.");
+        var pool = options.PoolSize is { } size ? $"Max Pool Size {size}" : "the database connection string's pool size (60 for the throwaway cluster)";
+        Line($"Panel: Release, Production, {options.Agents} sim agents (zero latency), {pool}, panel settings: {settings}.");
         Line($"Load average (1 / 5 / 15 min) when the scenarios started: {MachineFacts.LoadAverage()}.");
         Line();
     }
