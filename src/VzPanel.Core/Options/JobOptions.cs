@@ -7,13 +7,28 @@ public sealed class JobOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary>Parallel jobs per panel replica.</summary>
+    /// <summary>
+    /// Parallel jobs per panel replica. Jobs mostly wait for agents, but each also uses the database and the
+    /// CPU: four per core (at most 20) measured as fast as more on small machines (docs/benchmarks.md).
+    /// </summary>
     [Range(1, 200)]
-    public int Workers { get; init; } = 20;
+    public int Workers { get; init; } = Math.Clamp(Environment.ProcessorCount * 4, 4, 20);
 
-    /// <summary>How often idle workers look for jobs when no NOTIFY arrives (long polling wakes them at once).</summary>
+    /// <summary>
+    /// How often idle workers look for jobs that another replica enqueued. A job enqueued by this replica
+    /// wakes one of its idle workers at once, without waiting for the poll.
+    /// </summary>
     [Range(10, 60_000)]
-    public int QueuePollMilliseconds { get; init; } = 1000;
+    public int QueuePollMilliseconds { get; init; } = 500;
+
+    /// <summary>
+    /// LISTEN/NOTIFY long polling: every idle worker holds a listening connection and every new job wakes all
+    /// of them. Only worth it with several replicas whose workers are often all busy; off by default.
+    /// </summary>
+    public bool LongPolling { get; init; }
+
+    /// <summary>Hangfire's own connection pool, so job traffic and web requests cannot starve each other.</summary>
+    public int ConnectionPoolSize => Workers * 2 + 10;
 
     /// <summary>How long an operation keeps retrying a node that does not answer before it fails.</summary>
     [Range(1, 86_400)]

@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using VzPanel.Core.Data;
 using VzPanel.Core.Options;
 using VzPanel.Web.Security;
@@ -9,7 +10,8 @@ namespace VzPanel.Web.Jobs;
 
 /// <summary>
 /// Hangfire in the panel: PostgreSQL storage in its own <c>hangfire</c> schema of the panel's database,
-/// long polling (LISTEN/NOTIFY) so an idle worker starts a new job at once, and the dashboard for admins.
+/// with its own connection pool; a job enqueued here wakes an idle local worker at once (optionally
+/// LISTEN/NOTIFY long polling for jobs from other replicas); the dashboard for admins.
 /// </summary>
 internal static class JobHosting
 {
@@ -25,12 +27,12 @@ internal static class JobHosting
                 .UseRecommendedSerializerSettings()
                 .UseActivator(new ScopedJobActivator(sp.GetRequiredService<IServiceScopeFactory>()))
                 .UsePostgreSqlStorage(
-                    o => o.UseNpgsqlConnection(sp.GetRequiredService<PanelDatabase>().ConnectionString),
+                    o => o.UseNpgsqlConnection(JobsConnectionString(sp.GetRequiredService<PanelDatabase>().ConnectionString, jobs)),
                     new PostgreSqlStorageOptions
                     {
                         SchemaName = "hangfire",
                         PrepareSchemaIfNecessary = true,
-                        EnableLongPolling = true,
+                        EnableLongPolling = jobs.LongPolling,
                         QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
                         // A job whose panel died is picked up again after this long; the sliding timeout keeps live ones owned.
                         InvisibilityTimeout = TimeSpan.FromMinutes(2),
@@ -45,6 +47,10 @@ internal static class JobHosting
         });
         return services;
     }
+
+    /// <summary>The panel's database under another application name: Npgsql gives it a pool of its own, sized for the workers.</summary>
+    private static string JobsConnectionString(string panel, JobOptions jobs) =>
+        new NpgsqlConnectionStringBuilder(panel) { ApplicationName = "vzpanel-jobs", MaxPoolSize = jobs.ConnectionPoolSize }.ConnectionString;
 
     public static void MapJobDashboard(this IEndpointRouteBuilder app) =>
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Admin, DashboardPath, new DashboardOptions

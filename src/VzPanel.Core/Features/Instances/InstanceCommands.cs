@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using VzPanel.Core.Common;
 using VzPanel.Core.Data;
@@ -19,7 +20,8 @@ namespace VzPanel.Core.Features.Instances;
 /// </summary>
 public sealed partial class InstanceCommands(
     IDbContextFactory<VzPanelDbContext> dbFactory, CurrentAccess access, AuditLog audit, IOperationDispatcher dispatcher,
-    PanelEvents events, IValidator<InstanceSpec> validator, InstanceUsageProbe usage, OperationSecrets secrets, TimeProvider clock) : IInstanceCommands
+    PanelEvents events, IValidator<InstanceSpec> validator, InstanceUsageProbe usage, OperationSecrets secrets, TimeProvider clock,
+    ILogger<InstanceCommands> logger) : IInstanceCommands
 {
     private const string OneActivePerTarget = "ux_operations_one_active_per_target";
 
@@ -136,7 +138,15 @@ public sealed partial class InstanceCommands(
 
     private OperationView Dispatched(Operation operation)
     {
-        dispatcher.Dispatch(operation.Id);
+        try
+        {
+            dispatcher.Dispatch(operation.Id);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The operation is saved, and saved is what counts: the requeuer hands it to a job shortly.
+            logger.LogWarning(ex, "Queueing the job for operation {OperationId} failed; the requeuer will retry", operation.Id);
+        }
         events.Publish(OperationChanged.From(operation));
         return OperationView.From(operation);
     }
