@@ -6,9 +6,12 @@ public sealed record OperationView(
     int ProgressPercent, string? CurrentStep, string? Error, string Summary, string RequestedBy,
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
 {
+    /// <summary>For a memory change: the size being applied.</summary>
+    public long? RequestedMemoryMiB { get; init; }
+
     public bool IsFinished => State is OperationState.Succeeded or OperationState.Failed or OperationState.Cancelled;
 
     public static OperationView From(Operation o) => new(
         o.Id, o.Kind, o.TargetType, o.TargetId, o.TargetName, o.NodeId, o.State, o.ProgressPercent, o.CurrentStep, o.Error,
-        o.Summary, o.RequestedBy, o.CreatedAt, o.StartedAt, o.FinishedAt);
+        o.Summary, o.RequestedBy, o.CreatedAt, o.StartedAt, o.FinishedAt) { RequestedMemoryMiB = o.Parameters.MemoryMiB };
 }

@@ -22,7 +22,7 @@ public static class LiveEvents
     /// <summary>An operation first seen through its event, until the next read fills in who and when.</summary>
     public static OperationView ToView(this OperationChanged e, DateTimeOffset now) => new(
         e.OperationId, e.Kind, "instance", e.TargetId, e.TargetName, e.NodeId, e.State, e.ProgressPercent, e.CurrentStep, e.Error, e.Summary,
-        "", now, null, null);
+        "", now, null, null) { RequestedMemoryMiB = e.RequestedMemoryMiB };
 
     /// <summary>
     /// Which of two reads of the same operation is later: a reload that started before an event may

@@ -48,10 +48,8 @@ public sealed partial class InstanceDetailPage : IDisposable
 
     private string Price => $"{_details!.HourlyPrice.ToString("0.00####", CultureInfo.InvariantCulture)} {_details.Currency}";
 
-    /// <summary>The size being applied: what this page asked for, or what the running operation's summary says.</summary>
-    private long? RequestedMiB => _operation is { Kind: OperationKind.SetMemory, IsFinished: false } op
-        ? _requestedMiB ?? (op.Summary.LastIndexOf('→') is var at and >= 0 && MemorySize.Parse(op.Summary[(at + 1)..]) is { IsSuccess: true } size ? size.Value.MiB : null)
-        : null;
+    /// <summary>The size being applied: what this page asked for, or what the running operation applies.</summary>
+    private long? RequestedMiB => _operation is { Kind: OperationKind.SetMemory, IsFinished: false } op ? _requestedMiB ?? op.RequestedMemoryMiB : null;
 
     /// <summary>The recent list with the live operation in place of its (possibly older) stored row.</summary>
     private IReadOnlyList<OperationView> Recent => _operation is { } live
