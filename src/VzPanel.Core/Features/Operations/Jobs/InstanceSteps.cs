@@ -30,7 +30,7 @@ public sealed class InstanceSteps(AgentClients agents, OperationSecrets secrets,
         var client = agents.For(target.NodeId, target.NodeAddress);
         var call = new AgentCall(target.NodeName, TimeSpan.FromSeconds(o.AgentCallTimeoutSeconds),
             clock.GetUtcNow().AddSeconds(o.AgentRetryWindowSeconds), clock);
-        var run = new StepRunner(client, call, target.InstanceId.ToString(), resumed: operation.Attempts > 1, report, ct);
+        var run = new StepRunner(client, call, target.InstanceId, resumed: operation.Attempts > 1, report, ct);
         var id = target.InstanceId.ToString();
         var p = operation.Parameters;
         string Step(int n) => StepIds.For(operation.Id, n);
@@ -87,9 +87,8 @@ public sealed class InstanceSteps(AgentClients agents, OperationSecrets secrets,
     {
         try
         {
-            var list = await agents.For(target.NodeId, target.NodeAddress).ListInstancesAsync(new ListInstancesRequest(),
-                deadline: clock.GetUtcNow().AddSeconds(5).UtcDateTime, cancellationToken: ct);
-            return list.Instances.FirstOrDefault(i => i.Id == target.InstanceId.ToString());
+            return await agents.For(target.NodeId, target.NodeAddress)
+                .FindInstanceAsync(target.InstanceId, new CallOptions(deadline: clock.GetUtcNow().AddSeconds(5).UtcDateTime, cancellationToken: ct));
         }
         catch (RpcException)
         {
@@ -110,7 +109,7 @@ public sealed class InstanceSteps(AgentClients agents, OperationSecrets secrets,
         return spec;
     }
 
-    private sealed class StepRunner(NodeAgent.NodeAgentClient client, AgentCall call, string instanceId, bool resumed, Report report, CancellationToken ct)
+    private sealed class StepRunner(NodeAgent.NodeAgentClient client, AgentCall call, Guid instanceId, bool resumed, Report report, CancellationToken ct)
     {
         /// <param name="lookFirst">Ask the node before acting even on a first run (the step may not be needed at all).</param>
         public Task<InstanceStatus?> StepAsync(int percent, string label, Func<InstanceStatus?, bool> done, Func<CallOptions, AsyncUnaryCall<OperationReply>> act,
@@ -127,7 +126,7 @@ public sealed class InstanceSteps(AgentClients agents, OperationSecrets secrets,
                     // After a lost reply or a job re-run the node may already have done it (and lost its journal entry).
                     if (lookFirst || call.TransientFailures > 0)
                     {
-                        var now = (await client.ListInstancesAsync(new ListInstancesRequest(), opts)).Instances.FirstOrDefault(i => i.Id == instanceId);
+                        var now = await client.FindInstanceAsync(instanceId, opts);
                         if (done(now)) return now;
                     }
                     lookFirst = false;
