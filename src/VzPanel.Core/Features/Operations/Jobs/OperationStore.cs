@@ -92,7 +92,7 @@ public sealed class OperationStore(
             }
         }
         var row = await Finish(db, operation, OperationState.Succeeded, null, now, ct);
-        audit.Add(db, new AuditEntry($"operation.succeeded", $"{operation.Summary}: done.")
+        audit.Add(db, new AuditEntry("operation.succeeded", $"{operation.Summary}: done.")
             { Actor = operation.RequestedBy, TenantId = operation.TenantId, TargetType = "instance", TargetId = operation.TargetId?.ToString() });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
