@@ -61,6 +61,9 @@ public static class Admission
         _ => $"node {node.Name}: {node.State.ToString().ToLowerInvariant()}, it cannot act now",
     };
 
+    /// <summary>A node's refusal as the request's answer: "Node n2: guarantees would reach …."</summary>
+    public static Error Refused(string refusal) => Error.Conflict(Placement.Capitalise(refusal) + ".");
+
     /// <summary>A shrink below what the guest uses would squeeze it into swap or the OOM killer.</summary>
     public static Error? CheckShrink(string name, long usedMiB, long newMiB) =>
         newMiB < usedMiB

@@ -24,7 +24,7 @@ public static class Placement
             refusals.Add(refusal);
         }
         if (best is not null) return best;
-        return Error.Conflict(loads.Count == 1 ? Capitalise(refusals[0]) + "." : "No node can take it: " + string.Join("; ", refusals) + ".");
+        return loads.Count == 1 ? Admission.Refused(refusals[0]) : Error.Conflict("No node can take it: " + string.Join("; ", refusals) + ".");
     }
 
     public static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];

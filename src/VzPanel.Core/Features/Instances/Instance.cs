@@ -37,7 +37,10 @@ public sealed class Instance : ITenantOwned
     public uint Version { get; private set; }
 
     /// <summary>Memory the node must hold back for this instance, rounded up to whole MiB.</summary>
-    public long GuaranteedMiB => (MemoryMiB * MemoryGuaranteePercent + 99) / 100;
+    public long GuaranteedMiB => GuaranteeOf(MemoryMiB, MemoryGuaranteePercent);
+
+    /// <summary>The memory a guarantee of <paramref name="percent"/> holds back, rounded up to whole MiB (queries spell it out inline).</summary>
+    public static long GuaranteeOf(long memoryMiB, int percent) => (memoryMiB * percent + 99) / 100;
 
     Guid? ITenantOwned.OwnerTenantId => TenantId;
 }

@@ -41,7 +41,7 @@ public sealed partial class InstanceCommands
 
         var loads = await NodeLoad.ForNodesAsync(db, command.NodeId is { } chosen ? [chosen] : null, ct);
         if (command.NodeId is not null && loads.Count == 0) return Error.NotFound("Node");
-        var guaranteed = (memoryMiB * spec.MemoryGuaranteePercent + 99) / 100;
+        var guaranteed = Instance.GuaranteeOf(memoryMiB, spec.MemoryGuaranteePercent);
         var placed = Placement.Choose(loads, spec.Kind, memoryMiB, guaranteed, spec.VCpus);
         if (!placed.IsSuccess) return placed.Error!;
         var node = placed.Value!.Node;

@@ -32,7 +32,7 @@ public sealed partial class InstanceCommands(
                 return Error.Conflict($"{i.Name} is {Lower(i.State)}; only a stopped server can be started.");
             var load = (await NodeLoad.ForNodesAsync(db, [i.NodeId], ct)).Single();
             if (Admission.RefusalOnNode(load, i.GuaranteedMiB, i.MemoryMiB) is { } refusal)
-                return Error.Conflict($"{Placement.Capitalise(refusal)}.");
+                return Admission.Refused(refusal);
             return new Decision(new OperationParameters(), $"Start {i.Name}");
         }, ct);
 
@@ -63,13 +63,13 @@ public sealed partial class InstanceCommands(
                 return Error.Validation("memory", $"Memory must be at least {InstanceSpecValidator.MinMemoryMiB}M, not {parsed.Value}.");
             if (mib == i.MemoryMiB) return Error.Validation("memory", $"{i.Name} already has {parsed.Value}.");
             if (await PlanOf(db, i.TenantId, ct) is { } plan && Admission.CheckPlan(plan, mib, i.VCpus) is { } overPlan) return overPlan;
-            if (Admission.RefusalForSize(i.Node!, mib, i.VCpus) is { } tooBig) return Error.Conflict($"{Placement.Capitalise(tooBig)}.");
+            if (Admission.RefusalForSize(i.Node!, mib, i.VCpus) is { } tooBig) return Admission.Refused(tooBig);
             if (Holds(i) && mib > i.MemoryMiB)
             {
                 var load = (await NodeLoad.ForNodesAsync(db, [i.NodeId], ct)).Single();
-                var extraGuarantee = (mib * i.MemoryGuaranteePercent + 99) / 100 - i.GuaranteedMiB;
+                var extraGuarantee = Instance.GuaranteeOf(mib, i.MemoryGuaranteePercent) - i.GuaranteedMiB;
                 if (Admission.RefusalOnNode(load, extraGuarantee, mib - i.MemoryMiB) is { } refusal)
-                    return Error.Conflict($"{Placement.Capitalise(refusal)}.");
+                    return Admission.Refused(refusal);
             }
             if (i.State == InstanceState.Running && mib < i.MemoryMiB
                 && await usage.UsedMiBAsync(i.Node!, i.Id, ct) is { } used && Admission.CheckShrink(i.Name, used, mib) is { } unsafeShrink)
@@ -85,8 +85,8 @@ public sealed partial class InstanceCommands(
             if (Holds(i) && percent > i.MemoryGuaranteePercent)
             {
                 var load = (await NodeLoad.ForNodesAsync(db, [i.NodeId], ct)).Single();
-                var extra = (i.MemoryMiB * percent + 99) / 100 - i.GuaranteedMiB;
-                if (Admission.RefusalOnNode(load, extra, 0) is { } refusal) return Error.Conflict($"{Placement.Capitalise(refusal)}.");
+                var extra = Instance.GuaranteeOf(i.MemoryMiB, percent) - i.GuaranteedMiB;
+                if (Admission.RefusalOnNode(load, extra, 0) is { } refusal) return Admission.Refused(refusal);
             }
             return new Decision(new OperationParameters { GuaranteePercent = percent }, $"Memory guarantee of {i.Name}: {i.MemoryGuaranteePercent}% → {percent}%");
         }, ct);
@@ -98,7 +98,7 @@ public sealed partial class InstanceCommands(
                 return Error.Validation("vcpus", $"vCPUs must be between 1 and {InstanceSpecValidator.MaxVCpus}.");
             if (vcpus == i.VCpus) return Error.Validation("vcpus", $"{i.Name} already has {vcpus} vCPUs.");
             if (await PlanOf(db, i.TenantId, ct) is { } plan && Admission.CheckPlan(plan, i.MemoryMiB, vcpus) is { } overPlan) return overPlan;
-            if (Admission.RefusalForSize(i.Node!, i.MemoryMiB, vcpus) is { } tooMany) return Error.Conflict($"{Placement.Capitalise(tooMany)}.");
+            if (Admission.RefusalForSize(i.Node!, i.MemoryMiB, vcpus) is { } tooMany) return Admission.Refused(tooMany);
             return new Decision(new OperationParameters { VCpus = vcpus }, $"vCPUs of {i.Name}: {i.VCpus} → {vcpus}");
         }, ct);
 

@@ -37,7 +37,7 @@ public sealed record InstanceDetails(
     InstanceRow Instance, string? Template, int? CpuLimitPercent, IReadOnlyList<string> IpAddresses, long PlanMemoryMinMiB,
     long PlanMemoryMaxMiB, int PlanVCpuMax, decimal HourlyPrice, string Currency, DateTimeOffset CreatedAt, OperationView? ActiveOperation)
 {
-    public long GuaranteedMiB => (Instance.MemoryMiB * Instance.GuaranteePercent + 99) / 100;
+    public long GuaranteedMiB => Instances.Instance.GuaranteeOf(Instance.MemoryMiB, Instance.GuaranteePercent);
 }
 
 public sealed record CreateOptions(

@@ -41,7 +41,7 @@ public sealed partial class MemoryControl
 
     private long SliderValue => Math.Clamp(_value, MinMiB, Math.Max(MinMiB, MaxMiB));
 
-    private long GuaranteedMiB => (_value * GuaranteePercent + 99) / 100;
+    private long GuaranteedMiB => Core.Features.Instances.Instance.GuaranteeOf(_value, GuaranteePercent);
 
     private string? Problem => _value < MinMiB || _value > MaxMiB
         ? $"The plan allows {Format.Memory(MinMiB)} to {Format.Memory(MaxMiB)} ({MinMiB}–{MaxMiB} MiB)."

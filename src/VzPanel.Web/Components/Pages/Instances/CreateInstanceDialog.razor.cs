@@ -51,7 +51,7 @@ public sealed partial class CreateInstanceDialog
 
     private long MemoryMiB => (long)Math.Round(_memory * (_unit == MemoryUnit.GiB ? MemorySize.MiBPerGiB : 1), MidpointRounding.AwayFromZero);
 
-    private long GuaranteedMiB => (MemoryMiB * Math.Clamp(_guarantee, 0, 100) + 99) / 100;
+    private long GuaranteedMiB => Instance.GuaranteeOf(MemoryMiB, Math.Clamp(_guarantee, 0, 100));
 
     protected override async Task OnInitializedAsync()
     {

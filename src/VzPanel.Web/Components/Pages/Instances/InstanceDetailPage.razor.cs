@@ -57,7 +57,7 @@ public sealed partial class InstanceDetailPage : IDisposable
         : _recent;
 
     private string GuaranteeHint(int percent) =>
-        $"{Format.Memory((_details!.Instance.MemoryMiB * percent + 99) / 100)} of {Format.Memory(_details.Instance.MemoryMiB)} always in RAM";
+        $"{Format.Memory(Instance.GuaranteeOf(_details!.Instance.MemoryMiB, percent))} of {Format.Memory(_details.Instance.MemoryMiB)} always in RAM";
 
     protected override async Task OnInitializedAsync()
     {
