@@ -19,7 +19,31 @@ public sealed record NodeDescription(
     IReadOnlyList<string> Capabilities,
     long RamFreeMib,
     long GuaranteedMib,
-    long CommittedMib);
+    long CommittedMib)
+{
+    /// <summary>The node's template cache; only meaningful with the "template-cache" capability.</summary>
+    public IReadOnlyList<TemplateDescription> Templates { get; init; } = [];
+
+    /// <summary>"kvm" or "tcg" for engines that run VMs, otherwise empty.</summary>
+    public string Accelerator { get; init; } = "";
+}
+
+public sealed record TemplateDescription(string Name, InstanceKind Kind, string Version, string Description, string OsFamily);
+
+/// <summary>One guest tool and whether it applies to this guest; <c>Reason</c> says why not.</summary>
+public sealed record GuestTool(string Name, bool Available, string Reason = "");
+
+/// <summary>What the guest's own tools say about it, or why they do not answer.</summary>
+public sealed record GuestInfo(
+    bool AgentResponding,
+    string UnavailableReason,
+    string OsId,
+    string OsName,
+    string OsVersion,
+    string KernelRelease,
+    long MemorySeenMib,
+    long MemoryAvailableMib,
+    IReadOnlyList<GuestTool> Tools);
 
 /// <summary>What the panel asks for. The root password is only handed to the guest, never kept or logged.</summary>
 public sealed record InstanceDefinition(

@@ -25,6 +25,7 @@ public interface IComputeEngine
     Task<InstanceInfo> SetUserPasswordAsync(string instanceId, string user, string password, string operationId, CancellationToken cancellationToken);
     Task<GuestNetworkConfig> GetGuestNetworkAsync(string instanceId, CancellationToken cancellationToken);
     Task<InstanceInfo> SetGuestNetworkAsync(string instanceId, GuestNetworkConfig network, string operationId, CancellationToken cancellationToken);
+    Task<GuestInfo> GetGuestInfoAsync(string instanceId, CancellationToken cancellationToken);
 
     Task<InstanceCounters> GetCountersAsync(string instanceId, CancellationToken cancellationToken);
     Task<KsmStatistics> GetKsmStatsAsync(CancellationToken cancellationToken);

@@ -43,7 +43,15 @@ public static class EngineMapping
 
     public static NodeDescription ToEngine(this Proto.NodeInfo node) => new(
         node.Hostname, node.Engine.ToEngine(), node.CpuCount, node.RamMib, node.HostReserveMib, node.AgentVersion,
-        node.Versions.ToDictionary(), node.Capabilities.ToList(), node.RamFreeMib, node.GuaranteedMib, node.CommittedMib);
+        node.Versions.ToDictionary(), node.Capabilities.ToList(), node.RamFreeMib, node.GuaranteedMib, node.CommittedMib)
+    {
+        Accelerator = node.Accelerator,
+        Templates = node.Templates.Select(t => new TemplateDescription(t.Name, t.Kind.ToEngine(), t.Version, t.Description, t.OsFamily)).ToList(),
+    };
+
+    public static GuestInfo ToEngine(this Proto.GuestInfo g) => new(
+        g.AgentResponding, g.UnavailableReason, g.OsId, g.OsName, g.OsVersion, g.KernelRelease, g.MemorySeenMib, g.MemoryAvailableMib,
+        g.Tools.Select(t => new GuestTool(t.Name, t.Available, t.Reason)).ToList());
 
     public static InstanceCounters ToEngine(this Proto.CounterSet set) => new(
         set.InstanceId,

@@ -25,6 +25,9 @@ public sealed partial class NodeAgentService(IComputeEngine engine, IdempotentOp
     public override async Task<GuestNetwork> GetGuestNetwork(InstanceRef request, ServerCallContext context) =>
         (await engine.GetGuestNetworkAsync(request.InstanceId, context.CancellationToken)).ToProto();
 
+    public override async Task<Contracts.GuestInfo> GetGuestInfo(InstanceRef request, ServerCallContext context) =>
+        (await engine.GetGuestInfoAsync(request.InstanceId, context.CancellationToken)).ToProto();
+
     public override async Task<CounterSet> GetCounters(InstanceRef request, ServerCallContext context) =>
         (await engine.GetCountersAsync(request.InstanceId, context.CancellationToken)).ToProto();
 

@@ -25,6 +25,28 @@ public static class ProtoMapping
         foreach (var (component, version) in node.Versions)
             info.Versions[component] = version;
         info.Capabilities.Add(node.Capabilities);
+        info.Accelerator = node.Accelerator;
+        info.Templates.Add(node.Templates.Select(t => new Proto.TemplateInfo
+        {
+            Name = t.Name, Kind = t.Kind.ToProto(), Version = t.Version, Description = t.Description, OsFamily = t.OsFamily,
+        }));
+        return info;
+    }
+
+    public static Proto.GuestInfo ToProto(this GuestInfo guest)
+    {
+        var info = new Proto.GuestInfo
+        {
+            AgentResponding = guest.AgentResponding,
+            UnavailableReason = guest.UnavailableReason,
+            OsId = guest.OsId,
+            OsName = guest.OsName,
+            OsVersion = guest.OsVersion,
+            KernelRelease = guest.KernelRelease,
+            MemorySeenMib = guest.MemorySeenMib,
+            MemoryAvailableMib = guest.MemoryAvailableMib,
+        };
+        info.Tools.Add(guest.Tools.Select(t => new Proto.GuestTool { Name = t.Name, Available = t.Available, Reason = t.Reason }));
         return info;
     }
 

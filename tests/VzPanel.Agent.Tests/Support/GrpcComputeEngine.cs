@@ -81,6 +81,9 @@ public sealed class GrpcComputeEngine(NodeAgent.NodeAgentClient client) : ICompu
     public Task<InstanceInfo> SetGuestNetworkAsync(string instanceId, GuestNetworkConfig network, string operationId, CancellationToken cancellationToken) =>
         Instance(() => client.SetGuestNetworkAsync(new SetGuestNetworkRequest { OperationId = operationId, InstanceId = instanceId, Network = network.ToProto() }, cancellationToken: cancellationToken));
 
+    public async Task<VzPanel.Agent.Engines.GuestInfo> GetGuestInfoAsync(string instanceId, CancellationToken cancellationToken) =>
+        (await Call(() => client.GetGuestInfoAsync(new InstanceRef { InstanceId = instanceId }, cancellationToken: cancellationToken))).ToEngine();
+
     public async Task<InstanceCounters> GetCountersAsync(string instanceId, CancellationToken cancellationToken) =>
         (await Call(() => client.GetCountersAsync(new InstanceRef { InstanceId = instanceId }, cancellationToken: cancellationToken))).ToEngine();
 

@@ -61,6 +61,25 @@ public sealed partial class SimComputeEngine
             });
         }, cancellationToken);
 
+    public Task<GuestInfo> GetGuestInfoAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var instance = Find(instanceId);
+            if (instance.State != InstanceState.Running)
+            {
+                var reason = $"the guest is {instance.State.ToString().ToLowerInvariant()}";
+                return Task.FromResult(new GuestInfo(false, reason, "", "", "", "", 0, 0, GuestTools.AllUnavailable(reason)));
+            }
+            // The sim's guests are whatever their template says; a name with "windows" in it is a Windows guest.
+            var windows = instance.Template.Contains("windows", StringComparison.OrdinalIgnoreCase);
+            var osId = windows ? "mswindows" : "linux";
+            var used = SimAccounting.UsedMib(instance);
+            return Task.FromResult(new GuestInfo(true, "", osId, instance.Template, "", windows ? "" : "sim",
+                instance.MemoryMib, Math.Max(0, instance.MemoryMib - used), GuestTools.For(osId)));
+        }
+    }
+
     public Task<InstanceCounters> GetCountersAsync(string instanceId, CancellationToken cancellationToken)
     {
         lock (_gate)
