@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using VzPanel.Agent.Engines.Libvirt;
 using VzPanel.Agent.Engines.Sim;
 using VzPanel.Agent.Hosting;
 
@@ -23,15 +24,27 @@ public sealed class CommonOptions
     public Option<int?> SimCrashAfter { get; } = new("--sim-crash-after") { Description = "Die abruptly when asked for operation N+1" };
     public Option<string[]> SimHang { get; } = new("--sim-hang") { Description = "Operations that never finish until cancelled (start, create, ...)", HelpName = "operation", AllowMultipleArgumentsPerToken = true };
 
+    public Option<string> LibvirtUri { get; } = new("--libvirt-uri") { Description = "libvirt connection (qemu:///system; vz:///system on Virtuozzo)", DefaultValueFactory = _ => "qemu:///system" };
+    public Option<string> Accel { get; } = new("--accel") { Description = "VM accelerator: auto (kvm on bare metal, tcg inside a VM), kvm or tcg", DefaultValueFactory = _ => "auto" };
+    public Option<string> TemplateDir { get; } = new("--template-dir") { Description = "VM template cache (one folder per template with template.json)", DefaultValueFactory = _ => new LibvirtOptions().TemplateDirectory };
+    public Option<string> Pool { get; } = new("--pool") { Description = "libvirt dir storage pool for VM disks", DefaultValueFactory = _ => new LibvirtOptions().PoolName };
+    public Option<string> PoolPath { get; } = new("--pool-path") { Description = "Folder of that pool", DefaultValueFactory = _ => new LibvirtOptions().PoolPath };
+    public Option<long> HostReserve { get; } = Size("--host-reserve", "Memory kept for the host, out of guarantees (0 = 10% of RAM, at least 1G)", "0");
+    public Option<string> VmNetwork { get; } = new("--vm-network") { Description = "VM NIC: none, isolated (tap on no bridge), bridge:NAME or network:NAME", DefaultValueFactory = _ => "none" };
+    public Option<int> GuestAgentWait { get; } = new("--guest-agent-wait") { Description = "Seconds a VM start waits for the guest agent", DefaultValueFactory = _ => 60 };
+    public Option<string> Scope { get; } = new("--scope") { Description = "Tag of the libvirt domains this agent owns (several agents on one libvirtd)", DefaultValueFactory = _ => "default" };
+
     public CommonOptions()
     {
         SimLatency.AcceptOnlyFromAmong("zero", "demo");
         SimHang.AcceptOnlyFromAmong([.. SimOperation.All]);
+        Accel.AcceptOnlyFromAmong("auto", "kvm", "tcg");
     }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { DataDir, Engine, Listen, Advertise, SimName, SimRam, SimCpus, SimReserve, SimLatency, SimFailRate, SimSeed, SimCrashAfter, SimHang })
+        foreach (var option in new Option[] { DataDir, Engine, Listen, Advertise, SimName, SimRam, SimCpus, SimReserve, SimLatency, SimFailRate, SimSeed, SimCrashAfter, SimHang,
+                     LibvirtUri, Accel, TemplateDir, Pool, PoolPath, HostReserve, VmNetwork, GuestAgentWait, Scope })
             command.Add(option);
     }
 
@@ -50,9 +63,25 @@ public sealed class CommonOptions
         };
         foreach (var operation in parsed.GetValue(SimHang) ?? [])
             sim.HangOperations.Add(operation);
+        var dataDirectory = Path.GetFullPath(parsed.GetValue(DataDir) ?? AgentOptions.DefaultDataDirectory);
+        var network = parsed.GetValue(VmNetwork) ?? "none";
+        var libvirt = new LibvirtOptions
+        {
+            Uri = parsed.GetValue(LibvirtUri) ?? "qemu:///system",
+            Accelerator = parsed.GetValue(Accel) ?? "auto",
+            TemplateDirectory = Path.GetFullPath(parsed.GetValue(TemplateDir) ?? new LibvirtOptions().TemplateDirectory),
+            PoolName = parsed.GetValue(Pool) ?? "vzpanel",
+            PoolPath = Path.GetFullPath(parsed.GetValue(PoolPath) ?? new LibvirtOptions().PoolPath),
+            LogDirectory = Path.Combine(dataDirectory, "logs"),
+            HostReserveMib = parsed.GetValue(HostReserve),
+            Network = network == "none" ? "" : network,
+            GuestAgentWaitSeconds = parsed.GetValue(GuestAgentWait),
+            Scope = parsed.GetValue(Scope) ?? "default",
+        };
         return new AgentOptions
         {
-            DataDirectory = Path.GetFullPath(parsed.GetValue(DataDir) ?? AgentOptions.DefaultDataDirectory),
+            Libvirt = libvirt,
+            DataDirectory = dataDirectory,
             Engine = parsed.GetValue(Engine) ?? "sim",
             Listen = parsed.GetValue(Listen) ?? AgentOptions.DefaultListen,
             Advertise = parsed.GetValue(Advertise),

@@ -40,7 +40,9 @@ public static class EnrollCommand
 
             try
             {
-                var node = (await EngineFactory.Create(options).GetNodeInfoAsync(cancellationToken)).ToProto();
+                var engine = EngineFactory.Create(options, NullLoggerFactory.Instance);
+                var node = (await engine.GetNodeInfoAsync(cancellationToken)).ToProto();
+                (engine as IDisposable)?.Dispose();
                 var advertise = options.Advertise ?? $"127.0.0.1:{options.ListenEndPoint.Port}";
                 var enroller = new Enroller(new CredentialStore(options.DataDirectory), NullLogger<Enroller>.Instance);
                 var identity = await enroller.EnrollAsync(panelUrl, joinToken, advertise, node, cancellationToken);

@@ -1,6 +1,7 @@
 namespace VzPanel.Agent.Engines;
 
-public enum EngineErrorCode { NotFound, InvalidArgument, InsufficientResources, WrongState, Unavailable, Timeout }
+/// <summary>Failed: the tool behind the engine reported an error the engine has no better name for.</summary>
+public enum EngineErrorCode { NotFound, InvalidArgument, InsufficientResources, WrongState, Unavailable, Timeout, Failed }
 
 /// <summary>An expected refusal or failure, with a message written for the person who asked.</summary>
 public sealed class EngineException(EngineErrorCode code, string message) : Exception(message)

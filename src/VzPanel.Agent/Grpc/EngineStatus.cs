@@ -14,6 +14,7 @@ public static class EngineStatus
         EngineErrorCode.WrongState => StatusCode.FailedPrecondition,
         EngineErrorCode.Unavailable => StatusCode.Unavailable,
         EngineErrorCode.Timeout => StatusCode.DeadlineExceeded,
+        EngineErrorCode.Failed => StatusCode.Internal,
         _ => StatusCode.Unknown,
     };
 

@@ -1,4 +1,5 @@
 using System.Net;
+using VzPanel.Agent.Engines.Libvirt;
 using VzPanel.Agent.Engines.Sim;
 
 namespace VzPanel.Agent.Hosting;
@@ -23,6 +24,8 @@ public sealed class AgentOptions
     public int? HeartbeatSeconds { get; set; }
 
     public SimOptions Sim { get; set; } = new();
+
+    public LibvirtOptions Libvirt { get; set; } = new();
 
     public string JournalDirectory => Path.Combine(DataDirectory, "journal");
     public string SimDirectory => Path.Combine(DataDirectory, "sim");

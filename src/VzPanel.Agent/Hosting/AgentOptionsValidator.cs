@@ -6,7 +6,7 @@ namespace VzPanel.Agent.Hosting;
 /// <summary>Checked at start (ValidateOnStart) and by the CLI before anything runs.</summary>
 public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 {
-    public static readonly IReadOnlyList<string> Engines = ["sim"];
+    public static readonly IReadOnlyList<string> Engines = ["sim", "libvirt"];
 
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
@@ -31,6 +31,14 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add($"--sim-fail-rate {sim.FailRate} is outside 0.0–1.0");
         if (sim.CrashAfterOperations is < 0)
             failures.Add("--sim-crash-after is negative");
+        var libvirt = options.Libvirt;
+        if (libvirt.HostReserveMib < 0)
+            failures.Add($"--host-reserve {libvirt.HostReserveMib} MiB is negative");
+        if (libvirt.GuestAgentWaitSeconds is < 0 or > 3600)
+            failures.Add($"--guest-agent-wait {libvirt.GuestAgentWaitSeconds} is outside 0–3600 seconds");
+        if (libvirt.Network.Length > 0 && libvirt.Network != "isolated" && !libvirt.Network.StartsWith("bridge:", StringComparison.Ordinal)
+            && !libvirt.Network.StartsWith("network:", StringComparison.Ordinal))
+            failures.Add($"--vm-network '{libvirt.Network}' is not none, isolated, bridge:NAME or network:NAME");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

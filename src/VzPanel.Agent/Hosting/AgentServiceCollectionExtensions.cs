@@ -21,11 +21,12 @@ public static class AgentServiceCollectionExtensions
             o.Engine = options.Engine;
             o.HeartbeatSeconds = options.HeartbeatSeconds;
             o.Sim = options.Sim;
+            o.Libvirt = options.Libvirt;
         }).ValidateOnStart();
 
         services.AddSingleton(credentials);
         services.AddSingleton(new PanelClientValidator(credentials.CaCertificate));
-        services.AddSingleton(sp => EngineFactory.Create(sp.GetRequiredService<IOptions<AgentOptions>>().Value));
+        services.AddSingleton(sp => EngineFactory.Create(sp.GetRequiredService<IOptions<AgentOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new OperationJournal(options.JournalDirectory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IdempotentOperations>();
         services.AddGrpc(grpc => grpc.Interceptors.Add<EngineExceptionInterceptor>());

@@ -79,11 +79,13 @@ public abstract partial class ComputeEngineContractTests
     public async Task SetMemory_BelowWhatTheGuestUses_ThrowsWrongState()
     {
         var instance = await CreateRunningAsync(Definition(memoryMib: 1024));
-        instance.MemoryUsedMib.ShouldBeGreaterThan(64);
+        // A real guest must really hold memory: 256 MiB of file in a RAM-backed folder (the sim counts a fixed share anyway).
+        await Engine.ExecAsync(instance.Id, new ExecCommand(["dd", "if=/dev/zero", "of=/dev/shm/ballast", "bs=1M", "count=256"], TimeSpan.FromSeconds(30)), null, Ct);
 
-        var refusal = await RefusedAsync(() => Engine.SetMemoryAsync(instance.Id, 64, Op(), Ct), EngineErrorCode.WrongState);
+        var refusal = await RefusedAsync(() => Engine.SetMemoryAsync(instance.Id, 200, Op(), Ct), EngineErrorCode.WrongState);
 
-        refusal.Message.ShouldContain("cannot shrink to 64 MiB");
+        refusal.Message.ShouldContain("cannot shrink to 200 MiB");
+        (await Engine.ListInstancesAsync(Ct)).Single(i => i.Id == instance.Id).MemoryMib.ShouldBe(1024);
     }
 
     [Fact]
