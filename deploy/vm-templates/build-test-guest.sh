@@ -48,7 +48,8 @@ INTO=/var/lib/vzpanel-agent/templates/vm
 NAME=vzpanel-test-guest
 CACHE=${VZPANEL_TEST_GUEST_CACHE:-/var/cache/vzpanel/test-guest}
 META_PKG=linux-image-cloud-amd64
-CMDLINE='console=ttyS0 quiet memhp_default_state=online'
+# online_movable: hotplugged DIMMs hold no kernel memory, so the guest can give them back (unplug).
+CMDLINE='console=ttyS0 quiet memhp_default_state=online_movable'
 DISK_SIZE=1G
 MIN_MEMORY_MIB=128
 # insmod order matters: busybox insmod does not resolve dependencies (and depmod is not there).
@@ -302,9 +303,10 @@ while read -r m; do
   insmod "/lib/modules/$m.ko" 2>>/run/init.log || echo "insmod $m failed" >>/run/init.log
 done </etc/modules
 
-# Hotplugged memory comes online by itself (memhp_default_state=online does the same at boot).
+# Hotplugged memory comes online by itself, movable so it can be unplugged again (the kernel
+# command line says the same; this covers kernels that ignore it).
 [ -w /sys/devices/system/memory/auto_online_blocks ] &&
-  echo online >/sys/devices/system/memory/auto_online_blocks 2>>/run/init.log
+  echo online_movable >/sys/devices/system/memory/auto_online_blocks 2>>/run/init.log
 
 hostname -F /etc/hostname
 ip link set lo up
@@ -318,7 +320,8 @@ ga_port() {
   done
   return 1
 }
-(
+# `vzpanel.noagent` on the kernel command line plays a guest without tools (tests of that failure).
+grep -qw vzpanel.noagent /proc/cmdline || (
   trap 'exit 0' TERM
   while :; do
     if port=$(ga_port) && [ -c "$port" ]; then

@@ -4,6 +4,7 @@ using VzPanel.Agent.Tests.Support;
 namespace VzPanel.Agent.Tests.Engines;
 
 /// <summary>The shared contract against real libvirtd and QEMU (TCG), booting the real test guest.</summary>
+[Collection(LibvirtCollection.Name)]
 public sealed class LibvirtComputeEngineContractTests : ComputeEngineContractTests
 {
     private readonly LibvirtTestNode _node = new();

@@ -17,8 +17,10 @@ public sealed class LibvirtTestNode : IDisposable
 
     private readonly string _root;
 
-    public LibvirtTestNode(long guaranteeableMib = 3072, int guestAgentWaitSeconds = 60, string network = "isolated")
+    public LibvirtTestNode(long guaranteeableMib = 3072, int guestAgentWaitSeconds = 60, string network = "isolated", int memorySlots = 16,
+        string? templateDirectory = null)
     {
+        var templates = templateDirectory ?? TemplateDirectory;
         if (VmTemplate.TryLoad(Path.Combine(TemplateDirectory, TemplateName)) is null)
             throw new InvalidOperationException(
                 $"the VM test template is missing in {TemplateDirectory}; `./vzpanel test` (or `./vzpanel deps`) builds it with deploy/vm-templates/build-test-guest.sh");
@@ -30,7 +32,8 @@ public sealed class LibvirtTestNode : IDisposable
         Options = new LibvirtOptions
         {
             Accelerator = "tcg",
-            TemplateDirectory = TemplateDirectory,
+            TemplateDirectory = templates,
+            MemorySlots = memorySlots,
             PoolName = $"vzt-{id}",
             PoolPath = Path.Combine(_root, "pool"),
             LogDirectory = Path.Combine(_root, "logs"),
@@ -43,6 +46,9 @@ public sealed class LibvirtTestNode : IDisposable
     }
 
     public LibvirtOptions Options { get; }
+
+    /// <summary>A folder of its own that QEMU can read (for extra templates a test makes).</summary>
+    public string Root => _root;
 
     public LibvirtComputeEngine CreateEngine() => new(Options);
 
