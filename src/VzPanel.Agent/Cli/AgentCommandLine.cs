@@ -13,6 +13,7 @@ public static class AgentCommandLine
         {
             EnrollCommand.Create(common, output, error),
             RunCommand.Create(common, output, error),
+            TemplateCommand.Create(output, error),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
