@@ -5,10 +5,13 @@ namespace VzPanel.Agent.Engines.Host;
 /// <summary>What the real host says about itself: RAM from /proc/meminfo, CPUs, kernel, virtualization hints.</summary>
 public static class HostFacts
 {
-    public static (long TotalMib, long AvailableMib) Memory(string meminfoPath = "/proc/meminfo")
+    public static (long TotalMib, long AvailableMib) Memory(string meminfoPath = "/proc/meminfo") => ParseMeminfo(File.ReadLines(meminfoPath));
+
+    /// <summary>MemTotal and MemAvailable in MiB from /proc/meminfo lines (the host's or a guest's).</summary>
+    public static (long TotalMib, long AvailableMib) ParseMeminfo(IEnumerable<string> lines)
     {
         long total = 0, available = 0;
-        foreach (var line in File.ReadLines(meminfoPath))
+        foreach (var line in lines)
         {
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length < 2 || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var kib))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using VzPanel.Agent.Engines.Host;
 using VzPanel.Agent.Engines.Libvirt.Native;
 
 namespace VzPanel.Agent.Engines.Libvirt;
@@ -147,21 +148,7 @@ internal sealed class GuestAgent(LibvirtApi api, string uuid, string instanceNam
     }
 
     /// <summary>/proc/meminfo in MiB: what the guest's kernel manages and what it could hand back.</summary>
-    public (long TotalMib, long AvailableMib) MemInfo()
-    {
-        long total = 0, available = 0;
-        foreach (var line in ReadFile("/proc/meminfo").Split('\n'))
-        {
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length < 2 || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var kib))
-                continue;
-            if (parts[0] == "MemTotal:")
-                total = kib / 1024;
-            else if (parts[0] == "MemAvailable:")
-                available = kib / 1024;
-        }
-        return (total, available);
-    }
+    public (long TotalMib, long AvailableMib) MemInfo() => HostFacts.ParseMeminfo(ReadFile("/proc/meminfo").Split('\n'));
 
     public JsonObject OsInfo() => Call("guest-get-osinfo", null) as JsonObject ?? [];
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security;
 using VzPanel.Agent.Engines.Host;
 using VzPanel.Agent.Engines.Libvirt.Native;
@@ -55,23 +54,15 @@ public sealed partial class LibvirtComputeEngine
     private VmTemplate? FindTemplate(string name) =>
         VmTemplate.LoadAll(_options.TemplateDirectory).FirstOrDefault(t => t.Name == name);
 
-    /// <summary>Virtuozzo's rule: the guarantees of running VMs stay within RAM minus the host reserve.</summary>
+    /// <summary>The guarantee rule over the running VMs of this agent's scope.</summary>
     private void EnsureGuaranteeFits(string instanceId, long memoryMib, int percent)
     {
         var others = OwnDomains()
             .Where(d => d.Listing.Uuid != instanceId && IsActive(StateOf(d.Listing)))
             .Sum(d => Guarantee(d.Facts.Metadata!.MemoryMib, d.Facts.Metadata.GuaranteePercent));
-        var total = others + Guarantee(memoryMib, percent);
         var ram = HostFacts.Memory().TotalMib;
-        var available = ram - HostReserveMib(ram);
-        if (total <= available)
-            return;
-        var share = (int)Math.Round(total * 100.0 / available, MidpointRounding.AwayFromZero);
-        throw new EngineException(EngineErrorCode.InsufficientResources,
-            $"node {_options.NodeName}: guarantees would reach {share}% of RAM minus the host reserve ({Gib(total)} GiB of {Gib(available)} GiB)");
+        GuaranteeRule.EnsureFits(_options.NodeName, others, Guarantee(memoryMib, percent), ram - HostReserveMib(ram));
     }
-
-    private static string Gib(long mib) => (mib / 1024.0).ToString("0.0", CultureInfo.InvariantCulture);
 
     private void EnsurePool()
     {

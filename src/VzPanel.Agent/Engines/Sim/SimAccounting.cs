@@ -1,11 +1,6 @@
-using System.Globalization;
-
 namespace VzPanel.Agent.Engines.Sim;
 
-/// <summary>
-/// The node's memory arithmetic. Virtuozzo's rule (vcmmd): the guarantees of running instances may
-/// not exceed RAM minus the host reserve; memory limits themselves may be oversold.
-/// </summary>
+/// <summary>The sim node's memory arithmetic; the guarantee rule itself is <see cref="GuaranteeRule"/>.</summary>
 public static class SimAccounting
 {
     public const long PageBytes = 4096;
@@ -18,7 +13,7 @@ public static class SimAccounting
 
     public static long UsedMibAt(long memoryMib) => Math.Min(memoryMib, BaseUsedMib + memoryMib / 4);
 
-    public static long GuaranteeMib(long memoryMib, int percent) => (memoryMib * percent + 99) / 100;
+    public static long GuaranteeMib(long memoryMib, int percent) => GuaranteeRule.GuaranteeMib(memoryMib, percent);
 
     /// <summary>Starting and stopping instances still hold their guarantee.</summary>
     public static bool IsActive(InstanceState state) => state is InstanceState.Running or InstanceState.Starting or InstanceState.Stopping;
@@ -33,15 +28,6 @@ public static class SimAccounting
 
     /// <summary>Refuses when the instance's guarantee (after the change) does not fit beside the others.</summary>
     public static void EnsureGuaranteeFits(SimOptions options, IEnumerable<SimInstance> instances, string instanceId, long memoryMib, int percent)
-    {
-        var total = GuaranteedMib(instances, exceptId: instanceId) + GuaranteeMib(memoryMib, percent);
-        var available = AvailableForGuaranteesMib(options);
-        if (total <= available)
-            return;
-        var share = (int)Math.Round(total * 100.0 / available, MidpointRounding.AwayFromZero);
-        throw new EngineException(EngineErrorCode.InsufficientResources,
-            $"node {options.NodeName}: guarantees would reach {share}% of RAM minus the host reserve ({Gib(total)} GiB of {Gib(available)} GiB)");
-    }
-
-    public static string Gib(long mib) => (mib / 1024.0).ToString("0.0", CultureInfo.InvariantCulture);
+        => GuaranteeRule.EnsureFits(options.NodeName, GuaranteedMib(instances, exceptId: instanceId), GuaranteeMib(memoryMib, percent),
+            AvailableForGuaranteesMib(options));
 }
