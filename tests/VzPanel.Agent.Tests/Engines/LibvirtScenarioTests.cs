@@ -17,7 +17,7 @@ public sealed class LibvirtScenarioTests(ITestOutputHelper output) : IDisposable
     private readonly LibvirtTestNode _node = new();
 
     [Fact]
-    public async Task Vm_BootGrowShrinkExecPasswordStopDelete_GuestSeesEachChangeAndNothingIsLeft()
+    public async Task Vm_BootGrowShrinkExecPasswordPowerOffDelete_GuestSeesEachChangeAndNothingIsLeft()
     {
         using var engine = _node.CreateEngine();
         var id = Guid.NewGuid().ToString();
@@ -34,6 +34,7 @@ public sealed class LibvirtScenarioTests(ITestOutputHelper output) : IDisposable
         guest.OsId.ShouldBe("vzpanel-test-guest");
         guest.Tools.Single(t => t.Name == GuestTools.SidChange).Reason.ShouldContain("Windows guests only");
         output.WriteLine($"start to guest agent answering: {boot.Elapsed.TotalSeconds:0.0} s");
+        SoftLimitMib(id).ShouldBe(128, "the 25% guarantee of 512 MiB is the VM's cgroup soft limit");
 
         var before = await MemTotalMibAsync(engine, id);
         var grow = Stopwatch.StartNew();
@@ -42,6 +43,7 @@ public sealed class LibvirtScenarioTests(ITestOutputHelper output) : IDisposable
         var grown = await WaitForMemTotalAsync(engine, id, total => total >= before + 500);
         output.WriteLine($"grow 512 -> 1024 MiB: engine call {hotplugCall.TotalMilliseconds:0} ms, guest saw it after {grow.Elapsed.TotalMilliseconds:0} ms (MemTotal {before} -> {grown} MiB)");
         (await engine.GetCountersAsync(id, Ct)).Counters.Single(c => c.Resource == "dimmpages").Held.ShouldBe(512L * 256);
+        SoftLimitMib(id).ShouldBe(256);
 
         var shrink = Stopwatch.StartNew();
         (await engine.SetMemoryAsync(id, 640, Op(), Ct)).MemoryMib.ShouldBe(640);
@@ -57,7 +59,23 @@ public sealed class LibvirtScenarioTests(ITestOutputHelper output) : IDisposable
         (await ShadowRootAsync(engine, id)).ShouldNotBe(shadowBefore);
         (await engine.ExecAsync(id, new ExecCommand(["cat", "/etc/hostname"], TimeSpan.FromSeconds(5)), null, Ct)).Stdout.ShouldBe("scenario.example\n"u8.ToArray());
 
-        (await engine.StopAsync(id, StopMode.Graceful, TimeSpan.FromSeconds(60), Op(), Ct)).State.ShouldBe(InstanceState.Stopped);
+        // The guest powers itself off: nobody asked the engine, yet libvirt's event reaches the panel's stream.
+        await using (var events = await engine.WatchEventsAsync(Ct))
+        {
+            // Detached, so the exec returns before the guest (and its agent) goes away.
+            await engine.ExecAsync(id, new ExecCommand(["sh", "-c", "(sleep 1; poweroff) >/dev/null 2>&1 &"], TimeSpan.FromSeconds(5)), null, Ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            await foreach (var change in events.ReadAllAsync(timeout.Token))
+            {
+                if (change.InstanceId == id && change.State == InstanceState.Stopped)
+                {
+                    change.OperationId.ShouldBeNull();
+                    break;
+                }
+            }
+        }
+        (await engine.ListInstancesAsync(Ct)).Single().State.ShouldBe(InstanceState.Stopped);
         var volume = (await engine.ListVolumesAsync(null, Ct)).Single(v => v.InstanceId == id);
         var volumePath = Path.Combine(_node.Options.PoolPath, volume.Name);
         File.Exists(volumePath).ShouldBeTrue();
@@ -68,6 +86,13 @@ public sealed class LibvirtScenarioTests(ITestOutputHelper output) : IDisposable
         File.Exists(volumePath).ShouldBeFalse();
         Directory.EnumerateFiles(_node.Options.LogDirectory).ShouldBeEmpty();
         await Should.ThrowAsync<EngineException>(() => engine.GetCountersAsync(id, Ct));
+    }
+
+    /// <summary>The soft limit libvirt wrote into the VM's cgroup v1 memory controller (this host has v1).</summary>
+    private static long SoftLimitMib(string id)
+    {
+        var cgroup = Directory.EnumerateDirectories("/sys/fs/cgroup/memory/machine", $"*{id[..8]}*").ShouldHaveSingleItem();
+        return long.Parse(File.ReadAllText(Path.Combine(cgroup, "memory.soft_limit_in_bytes")).Trim(), System.Globalization.CultureInfo.InvariantCulture) / (1024 * 1024);
     }
 
     private static async Task<string> ShadowRootAsync(IComputeEngine engine, string id)

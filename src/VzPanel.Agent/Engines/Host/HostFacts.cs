@@ -34,6 +34,9 @@ public static class HostFacts
 
     public static bool HasKvmDevice => File.Exists("/dev/kvm");
 
+    /// <summary>A cgroup v1 memory controller, where a soft limit is the guarantee's stand-in (as vcmmd does it).</summary>
+    public static bool HasCgroupV1Memory => File.Exists("/sys/fs/cgroup/memory/memory.soft_limit_in_bytes");
+
     public static string? ReadTrimmed(string path)
     {
         try

@@ -29,6 +29,7 @@ public sealed partial class LibvirtComputeEngine
                 _options.MemorySlots, definition.VCpus, HostFacts.CpuCount, diskPath, template, _options.Network,
                 Path.Combine(_options.LogDirectory, $"{definition.Id}.serial.log"), metadata)));
             _own.TryAdd(definition.Id, 0);
+            ApplyGuarantee(definition.Id, metadata, live: false);
             if (!string.IsNullOrEmpty(definition.RootPassword))
                 _pendingRootPasswords[definition.Id] = definition.RootPassword;
             Publish(definition.Id, InstanceState.Stopped, operationId);

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using VzPanel.Agent.Engines.Host;
 using VzPanel.Agent.Engines.Libvirt.Native;
 
 namespace VzPanel.Agent.Engines.Libvirt;
@@ -23,6 +24,7 @@ public sealed partial class LibvirtComputeEngine
             {
                 // Cold: the next boot simply gets this much, with no DIMMs.
                 _api.Define(DomainXml.WithBootMemory(_api.Xml(instanceId, inactive: true), memoryMib, updated));
+                ApplyGuarantee(instanceId, updated, live: false);
                 return Snapshot(instanceId);
             }
             if (state != InstanceState.Running)
@@ -48,6 +50,7 @@ public sealed partial class LibvirtComputeEngine
             Progress(instanceId, operationId, 80, $"setting the balloon to {memoryMib} MiB");
             _api.SetMemory(instanceId, memoryMib * 1024, LibvirtApi.AffectLive | LibvirtApi.AffectConfig);
             WriteMetadata(instanceId, updated, live: true);
+            ApplyGuarantee(instanceId, updated, live: true);
             return Snapshot(instanceId);
         });
 
@@ -60,7 +63,9 @@ public sealed partial class LibvirtComputeEngine
             var running = IsActive(StateOf(listing));
             if (running)
                 await WithAdmissionAsync(() => EnsureGuaranteeFits(instanceId, metadata.MemoryMib, percent), cancellationToken);
-            WriteMetadata(instanceId, metadata with { GuaranteePercent = percent }, running);
+            var updated = metadata with { GuaranteePercent = percent };
+            WriteMetadata(instanceId, updated, running);
+            ApplyGuarantee(instanceId, updated, running);
             return Snapshot(instanceId);
         });
 
@@ -139,6 +144,22 @@ public sealed partial class LibvirtComputeEngine
         var inactive = DomainXml.Read(_api.Xml(instanceId, inactive: true));
         if (inactive.Dimms.FirstOrDefault(d => d.SizeMib == sizeMib) is { } match)
             _api.DetachDevice(instanceId, match.Element.ToString(SaveOptions.DisableFormatting), LibvirtApi.AffectConfig);
+    }
+
+    /// <summary>libvirt's "no limit" for memory tunables (VIR_DOMAIN_MEMORY_PARAM_UNLIMITED, in KiB).</summary>
+    private const ulong UnlimitedKib = 9007199254740991;
+
+    /// <summary>
+    /// The guarantee as the VM's cgroup v1 memory soft limit: under host memory pressure the kernel reclaims
+    /// from VMs above their soft limit first. On cgroup v2 libvirt would write it as memory.high, a
+    /// throttle rather than a protection, so there the guarantee stays admission control only.
+    /// </summary>
+    private void ApplyGuarantee(string instanceId, VmMetadata metadata, bool live)
+    {
+        if (!HostFacts.HasCgroupV1Memory)
+            return;
+        var kib = metadata.GuaranteePercent == 0 ? UnlimitedKib : (ulong)Guarantee(metadata.MemoryMib, metadata.GuaranteePercent) * 1024;
+        _api.SetMemoryParameter(instanceId, "soft_limit", kib, live ? LibvirtApi.AffectLive | LibvirtApi.AffectConfig : LibvirtApi.AffectConfig);
     }
 
     private void WriteMetadata(string instanceId, VmMetadata metadata, bool live) =>

@@ -75,6 +75,16 @@ internal sealed unsafe partial class LibvirtApi(LibvirtConnection connection)
     public void SetMemory(string uuid, long kib, uint flags) =>
         Do(uuid, "setting the balloon target", dom => LibvirtNative.virDomainSetMemoryFlags(dom, (nuint)kib, flags));
 
+    /// <summary>One unsigned memory tunable in KiB, e.g. "soft_limit" (cgroup v1 memory.soft_limit_in_bytes).</summary>
+    public void SetMemoryParameter(string uuid, string name, ulong kib, uint flags) => Do(uuid, $"setting {name}", dom =>
+    {
+        var parameter = new TypedParameter { Type = TypedParameter.UnsignedLongLong, Value = kib };
+        var bytes = System.Text.Encoding.ASCII.GetBytes(name);
+        for (var i = 0; i < bytes.Length && i < 79; i++)
+            parameter.Field[i] = bytes[i];
+        return LibvirtNative.virDomainSetMemoryParameters(dom, &parameter, 1, flags);
+    });
+
     public void SetVcpus(string uuid, int count, uint flags) =>
         Do(uuid, "setting vCPUs", dom => LibvirtNative.virDomainSetVcpusFlags(dom, (uint)count, flags));
 

@@ -50,6 +50,7 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib)] internal static partial int virDomainSetMemoryFlags(nint dom, nuint memoryKib, uint flags);
     [LibraryImport(Lib)] internal static partial int virDomainSetVcpusFlags(nint dom, uint count, uint flags);
     [LibraryImport(Lib)] internal static partial int virDomainMemoryStats(nint dom, MemoryStat* stats, uint count, uint flags);
+    [LibraryImport(Lib)] internal static partial int virDomainSetMemoryParameters(nint dom, TypedParameter* parameters, int count, uint flags);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainSetMetadata(nint dom, int type, string? metadata, string? key, string uri, uint flags);
@@ -105,6 +106,17 @@ internal struct MemoryStat
 {
     public int Tag;
     public ulong Value;
+}
+
+/// <summary>virTypedParameter: an 80-byte name, a type tag and an 8-byte value (only unsigned long long is used here).</summary>
+[StructLayout(LayoutKind.Explicit, Size = 96)]
+internal unsafe struct TypedParameter
+{
+    public const int UnsignedLongLong = 4;
+
+    [FieldOffset(0)] public fixed byte Field[80];
+    [FieldOffset(80)] public int Type;
+    [FieldOffset(88)] public ulong Value;
 }
 
 [StructLayout(LayoutKind.Sequential)]
