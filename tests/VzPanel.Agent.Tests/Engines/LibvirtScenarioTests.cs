@@ -37,11 +37,14 @@ public sealed class LibvirtScenarioTests(ITestOutputHelper output) : IDisposable
         SoftLimitMib(id).ShouldBe(128, "the 25% guarantee of 512 MiB is the VM's cgroup soft limit");
 
         var before = await MemTotalMibAsync(engine, id);
+        var growOp = Op();
+        await using var progress = await EventRecorder.StartAsync(engine, Ct);
         var grow = Stopwatch.StartNew();
-        (await engine.SetMemoryAsync(id, 1024, Op(), Ct)).MemoryMib.ShouldBe(1024);
+        (await engine.SetMemoryAsync(id, 1024, growOp, Ct)).MemoryMib.ShouldBe(1024);
         var hotplugCall = grow.Elapsed;
         var grown = await WaitForMemTotalAsync(engine, id, total => total >= before + 500);
-        output.WriteLine($"grow 512 -> 1024 MiB: engine call {hotplugCall.TotalMilliseconds:0} ms, guest saw it after {grow.Elapsed.TotalMilliseconds:0} ms (MemTotal {before} -> {grown} MiB)");
+        var plugged = await progress.WaitForAsync(e => e.OperationId == growOp && e.Message.StartsWith("plugged", StringComparison.Ordinal));
+        output.WriteLine($"grow 512 -> 1024 MiB: engine call {hotplugCall.TotalMilliseconds:0} ms ({plugged.Message}), guest saw it after {grow.Elapsed.TotalMilliseconds:0} ms (MemTotal {before} -> {grown} MiB)");
         (await engine.GetCountersAsync(id, Ct)).Counters.Single(c => c.Resource == "dimmpages").Held.ShouldBe(512L * 256);
         SoftLimitMib(id).ShouldBe(256);
 

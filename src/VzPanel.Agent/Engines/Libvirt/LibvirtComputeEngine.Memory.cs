@@ -39,7 +39,9 @@ public sealed partial class LibvirtComputeEngine
             if (change.AddDimmMib > 0)
             {
                 Progress(instanceId, operationId, 30, $"plugging a {change.AddDimmMib} MiB DIMM");
+                var plug = System.Diagnostics.Stopwatch.StartNew();
                 _api.AttachDevice(instanceId, DomainXml.DimmDevice(change.AddDimmMib), LibvirtApi.AffectLive | LibvirtApi.AffectConfig);
+                Progress(instanceId, operationId, 60, $"plugged a {change.AddDimmMib} MiB DIMM in {plug.ElapsedMilliseconds} ms");
             }
             foreach (var dimm in change.Unplug)
             {
