@@ -18,6 +18,7 @@ using VzPanel.Core.Features.Nodes.Heartbeats;
 using VzPanel.Core.Features.Nodes.Pki;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Operations.Jobs;
+using VzPanel.Core.Features.Templates;
 using VzPanel.Core.Features.Tenancy;
 using VzPanel.Core.Options;
 
@@ -72,6 +73,8 @@ public static class DependencyInjection
         builder.Services.AddScoped<NodeEnrollmentService>();
         builder.Services.AddScoped<INodeAdministration>(sp => sp.GetRequiredService<NodeEnrollmentService>());
         builder.Services.AddScoped<HeartbeatService>();
+        builder.Services.AddScoped<TemplateCatalog>();
+        builder.Services.AddScoped<INodeObservations, NodeObservations>();
         builder.Services.AddHostedService<NodeOfflineMonitor>();
         builder.Services.AddScoped<DatabaseInitializer>();
         return builder;

@@ -627,10 +627,22 @@ namespace VzPanel.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("Accelerator")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("accelerator");
+
                     b.Property<string>("AgentVersion")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("agent_version");
+
+                    b.PrimitiveCollection<List<string>>("Capabilities")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("capabilities")
+                        .HasDefaultValueSql("'{}'::text[]");
 
                     b.Property<DateTimeOffset?>("CertificateExpiresAt")
                         .HasColumnType("timestamp with time zone")
@@ -705,11 +717,25 @@ namespace VzPanel.Migrations.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("state");
 
+                    b.Property<string>("Templates")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("templates")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
                     b.Property<uint>("Version")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
+
+                    b.Property<string>("Versions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("versions")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.HasKey("Id")
                         .HasName("pk_nodes");

@@ -10,6 +10,9 @@ public sealed record Error(string Code, string Message, IReadOnlyDictionary<stri
     /// <summary>Another operation holds the target; try again when it ends.</summary>
     public static Error Busy(string message) => new(ErrorCodes.Busy, message);
 
+    /// <summary>Something the answer depends on (a node's agent) did not answer; try again later.</summary>
+    public static Error Unavailable(string message) => new(ErrorCodes.Unavailable, message);
+
     public static Error Validation(IReadOnlyDictionary<string, string[]> fields) =>
         new(ErrorCodes.Validation, string.Join(" ", fields.SelectMany(f => f.Value)), fields);
 
@@ -24,4 +27,5 @@ public static class ErrorCodes
     public const string Forbidden = "forbidden";
     public const string Validation = "validation";
     public const string Busy = "busy";
+    public const string Unavailable = "unavailable";
 }

@@ -12,7 +12,14 @@ internal static class AgentMapping
 {
     public static ReportedNode ToReported(NodeInfo? info) => info is null
         ? new ReportedNode(EngineKind.Sim, 0, 0, 0, 0, "")
-        : new ReportedNode(ToEngine(info.Engine), info.CpuCount, info.RamMib, info.HostReserveMib, info.RamFreeMib, info.AgentVersion);
+        : new ReportedNode(ToEngine(info.Engine), info.CpuCount, info.RamMib, info.HostReserveMib, info.RamFreeMib, info.AgentVersion)
+        {
+            Versions = info.Versions.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
+            Capabilities = [.. info.Capabilities],
+            Accelerator = info.Accelerator,
+            Templates = [.. info.Templates.Where(t => t.Kind != InstanceKind.Unspecified).Select(t =>
+                new ReportedTemplate(t.Name, t.Kind == InstanceKind.Vm ? CoreKind.Vm : CoreKind.Ct, t.Version, t.Description, t.OsFamily))],
+        };
 
     public static ReportedInstance ToReported(InstanceStatus s) => new(
         Guid.TryParse(s.Id, out var id) ? id : Guid.Empty, s.Name,

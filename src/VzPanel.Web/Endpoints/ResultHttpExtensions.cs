@@ -15,6 +15,7 @@ internal static class ResultHttpExtensions
             ErrorCodes.NotFound => StatusCodes.Status404NotFound,
             ErrorCodes.Conflict or ErrorCodes.Busy => StatusCodes.Status409Conflict,
             ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
+            ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status400BadRequest,
         };
         return error.Fields is { Count: > 0 } fields && status == StatusCodes.Status400BadRequest

@@ -22,6 +22,9 @@ public sealed class TestAgent(Uri agentEndpoint) : IDisposable
     public X509Certificate2? Ca { get; private set; }
     public string NodeId { get; private set; } = "";
 
+    /// <summary>What this agent says about its host, at enrollment and in every heartbeat (a sim node by default).</summary>
+    public NodeInfo Node { get; init; } = SimNode();
+
     public static NodeInfo SimNode(long ramMiB = 16384) => new()
     {
         Hostname = "test-node", Engine = Engine.Sim, CpuCount = 8, RamMib = ramMiB, HostReserveMib = 1024, RamFreeMib = ramMiB - 2048,
@@ -44,7 +47,7 @@ public sealed class TestAgent(Uri agentEndpoint) : IDisposable
         var reply = await new PanelGateway.PanelGatewayClient(channel).EnrollAsync(new EnrollRequest
         {
             TokenId = Guid.ParseExact(parts[1], "N").ToString(), TokenSecret = parts[2],
-            CertificateSigningRequest = ByteString.CopyFrom(csr), AgentAddress = address, Node = SimNode(),
+            CertificateSigningRequest = ByteString.CopyFrom(csr), AgentAddress = address, Node = Node,
         });
         Certificate = X509CertificateLoader.LoadCertificate(reply.Certificate.ToByteArray()).CopyWithPrivateKey(_key);
         Certificate = X509CertificateLoader.LoadPkcs12(Certificate.Export(X509ContentType.Pkcs12), null);
@@ -65,11 +68,11 @@ public sealed class TestAgent(Uri agentEndpoint) : IDisposable
         return await HeartbeatAsync(channel, nodeId, []);
     }
 
-    private static async Task<HeartbeatReply> HeartbeatAsync(GrpcChannel channel, string nodeId, InstanceStatus[] instances)
+    private async Task<HeartbeatReply> HeartbeatAsync(GrpcChannel channel, string nodeId, InstanceStatus[] instances)
     {
         var beat = new Heartbeat
         {
-            NodeId = nodeId, SentAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Reason = HeartbeatReason.Periodic, Node = SimNode(),
+            NodeId = nodeId, SentAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Reason = HeartbeatReason.Periodic, Node = Node,
         };
         beat.Instances.AddRange(instances);
         return await new PanelGateway.PanelGatewayClient(channel).ReportHeartbeatAsync(beat);

@@ -3,6 +3,7 @@ using VzPanel.Core.Common;
 using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
+using VzPanel.Core.Features.Templates;
 
 namespace VzPanel.Core.Features.Capacity;
 
@@ -45,6 +46,15 @@ public static class Admission
         (EngineKind.Lxc, InstanceKind.Vm) => $"node {node.Name}: its LXC engine runs containers, not virtual machines",
         _ => null,
     };
+
+    /// <summary>
+    /// Whether the node has the template: a node with a template cache builds only from what it reports having,
+    /// a node without one (the sim) from any name.
+    /// </summary>
+    public static string? RefusalForTemplate(Node node, string? template, InstanceKind kind) =>
+        string.IsNullOrEmpty(template) || node.CanBuildFrom(template, kind)
+            ? null
+            : $"node {node.Name} does not have template {template} ({TemplateCatalog.KindCode(kind)})";
 
     /// <summary>Whether one server of this size can run on the node at all, however empty it is.</summary>
     public static string? RefusalForSize(Node node, long memoryMiB, int vcpus)

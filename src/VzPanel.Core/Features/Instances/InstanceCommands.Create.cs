@@ -5,6 +5,7 @@ using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Capacity;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Operations;
+using VzPanel.Core.Features.Templates;
 using VzPanel.Core.Features.Tenancy;
 
 namespace VzPanel.Core.Features.Instances;
@@ -31,10 +32,12 @@ public sealed partial class InstanceCommands
         if (tenant is null) return Error.NotFound("Customer");
         if (tenant.State == TenantState.Suspended) return Error.Conflict($"Customer '{tenant.Name}' is suspended; it cannot get new servers.");
         if (Admission.CheckPlan(tenant.Plan!, memoryMiB, spec.VCpus) is { } overPlan) return overPlan;
-        var template = await db.Templates.AsNoTracking().SingleOrDefaultAsync(t => t.Name == spec.Template, ct);
-        if (template is null) return Error.Validation("template", $"There is no template '{spec.Template}'.");
-        if (template.Kind != spec.Kind)
-            return Error.Validation("template", $"'{template.Name}' is a {Kind(template.Kind)} template; a {Kind(spec.Kind)} needs a {Kind(spec.Kind)} template.");
+        // One name may have several releases (and, rarely, a CT and a VM flavour): the node decides the release below.
+        var named = await db.Templates.AsNoTracking().Where(t => t.Name == spec.Template).ToListAsync(ct);
+        if (named.Count == 0) return Error.Validation("template", $"There is no template '{spec.Template}'.");
+        var releases = named.Where(t => t.Kind == spec.Kind).ToList();
+        if (releases.Count == 0)
+            return Error.Validation("template", $"'{spec.Template}' is a {Kind(named[0].Kind)} template; a {Kind(spec.Kind)} needs a {Kind(spec.Kind)} template.");
         var nameKey = spec.Name.Trim().ToLowerInvariant();
         if (await db.Instances.IgnoreQueryFilters().AnyAsync(i => EF.Property<string>(i, "NameKey") == nameKey, ct))
             return Error.Conflict($"The name '{spec.Name.Trim()}' is taken; names are unique across the fleet.");
@@ -42,9 +45,10 @@ public sealed partial class InstanceCommands
         var loads = await NodeLoad.ForNodesAsync(db, command.NodeId is { } chosen ? [chosen] : null, ct);
         if (command.NodeId is not null && loads.Count == 0) return Error.NotFound("Node");
         var guaranteed = Instance.GuaranteeOf(memoryMiB, spec.MemoryGuaranteePercent);
-        var placed = Placement.Choose(loads, spec.Kind, memoryMiB, guaranteed, spec.VCpus);
+        var placed = Placement.Choose(loads, spec.Kind, memoryMiB, guaranteed, spec.VCpus, spec.Template);
         if (!placed.IsSuccess) return placed.Error!;
         var node = placed.Value!.Node;
+        var template = TemplateCatalog.PickVersion(releases, node);
 
         var now = clock.GetUtcNow();
         var instance = new Instance

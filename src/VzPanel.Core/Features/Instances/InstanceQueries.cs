@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Data;
+using VzPanel.Core.Features.Capacity;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Operations;
 
@@ -88,8 +89,7 @@ public sealed class InstanceQueries(IDbContextFactory<VzPanelDbContext> dbFactor
     public async Task<CreateOptions> CreateOptionsAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var templates = await db.Templates.AsNoTracking().OrderBy(t => t.Kind).ThenBy(t => t.Name)
-            .Select(t => new TemplateOption(t.Name, t.Kind, t.Description)).ToListAsync(ct);
+        var templates = await OfferedTemplatesAsync(db, ct);
         var tenants = await db.Tenants.AsNoTracking().OrderBy(t => t.Name).Select(t => new Choice(t.Id, t.Name)).ToListAsync(ct);
         var nodes = db.Scope.SeesAllTenants
             ? await db.Nodes.AsNoTracking().Where(n => n.State == NodeState.Online).OrderBy(n => n.Name).Select(n => new Choice(n.Id, n.Name)).ToListAsync(ct)
@@ -102,6 +102,20 @@ public sealed class InstanceQueries(IDbContextFactory<VzPanelDbContext> dbFactor
         var max = await plans.Select(p => (long?)p.MemoryMaxMiB).MaxAsync(ct) ?? 16 * 1024;
         var vcpus = await plans.Select(p => (int?)p.VCpuMax).MaxAsync(ct) ?? 8;
         return new CreateOptions(templates, tenants, nodes, min, max, vcpus);
+    }
+
+    /// <summary>
+    /// Catalog templates some enrolled node can build from (nodes without a template cache take any), once per name and
+    /// kind with the newest release's description. With no node yet the whole catalog: the create then says nodes are missing.
+    /// </summary>
+    private static async Task<List<TemplateOption>> OfferedTemplatesAsync(VzPanelDbContext db, CancellationToken ct)
+    {
+        var catalog = await db.Templates.AsNoTracking().OrderBy(t => t.Kind).ThenBy(t => t.Name).ThenByDescending(t => t.CreatedAt).ToListAsync(ct);
+        var nodes = await db.Nodes.AsNoTracking().Where(n => n.State != NodeState.Pending).ToListAsync(ct);
+        return catalog.DistinctBy(t => (t.Name, t.Kind))
+            .Where(t => nodes.Count == 0
+                || nodes.Exists(n => Admission.RefusalForKind(n, t.Kind) is null && Admission.RefusalForTemplate(n, t.Name, t.Kind) is null))
+            .Select(t => new TemplateOption(t.Name, t.Kind, t.Description)).ToList();
     }
 
     private static IQueryable<InstanceRow> Rows(VzPanelDbContext db, IQueryable<Instance> query) =>

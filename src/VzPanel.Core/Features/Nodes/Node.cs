@@ -1,3 +1,5 @@
+using VzPanel.Core.Features.Instances;
+
 namespace VzPanel.Core.Features.Nodes;
 
 /// <summary>A host that runs containers and virtual machines through one engine, driven by its agent.</summary>
@@ -32,6 +34,18 @@ public sealed class Node
 
     /// <summary>Where inventory and the node's own report disagree, in words; shown, never silently fixed.</summary>
     public List<string> Drift { get; set; } = [];
+
+    /// <summary>What the node runs on, as its agent reports it: "libvirt", "qemu", "kernel", …, each with its version.</summary>
+    public Dictionary<string, string> Versions { get; set; } = [];
+
+    /// <summary>What the node's engine can do ("memory-hotplug", "guest-agent", <see cref="NodeCapabilities.TemplateCache"/>, …).</summary>
+    public List<string> Capabilities { get; set; } = [];
+
+    /// <summary>How the node runs VMs: "kvm" (hardware) or "tcg" (software emulation); null for engines without VMs.</summary>
+    public string? Accelerator { get; set; }
+
+    /// <summary>The node's local template cache; binding only with <see cref="NodeCapabilities.TemplateCache"/>.</summary>
+    public List<NodeTemplate> Templates { get; set; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public uint Version { get; private set; }
 
@@ -40,6 +54,23 @@ public sealed class Node
 
     /// <summary>The ceiling for the sum of all instances' memory on this node.</summary>
     public long CommittableMiB => (long)Math.Floor(RamMiB * OvercommitRatio);
+
+    /// <summary>Whether the node creates only from templates it has (it reports its cache), rather than from any name.</summary>
+    public bool HasTemplateCache => Capabilities.Contains(NodeCapabilities.TemplateCache);
+
+    /// <summary>Whether the node can build an instance of <paramref name="kind"/> from the template named <paramref name="template"/>.</summary>
+    public bool CanBuildFrom(string template, InstanceKind kind) =>
+        !HasTemplateCache || Templates.Exists(t => t.Kind == kind && string.Equals(t.Name, template, StringComparison.Ordinal));
+}
+
+/// <summary>A template in a node's cache: which one and which release of it.</summary>
+public sealed record NodeTemplate(string Name, InstanceKind Kind, string Version);
+
+/// <summary>Capability names agents report that the panel acts on.</summary>
+public static class NodeCapabilities
+{
+    /// <summary>The node keeps a local template cache, reports it, and builds only from it (libvirt, LXC; not the sim).</summary>
+    public const string TemplateCache = "template-cache";
 }
 
 /// <summary>How the node's agent runs instances.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VzPanel.Core.Data;
 
 namespace VzPanel.Core.Features.Nodes;
 
@@ -25,7 +26,13 @@ internal sealed class NodeConfiguration : IEntityTypeConfiguration<Node>
         b.Property(n => n.CertificateThumbprint).HasMaxLength(64);
         b.Property(n => n.AgentVersion).HasMaxLength(40);
         b.Property(n => n.FreeMiB).HasColumnName("free_mib");
+        // Defaults for the nodes that existed before agents reported these; every save writes real values.
+        b.Property(n => n.Versions).HasJsonColumn().HasDefaultValueSql("'{}'::jsonb");
+        b.Property(n => n.Templates).HasJsonColumn().HasDefaultValueSql("'[]'::jsonb");
+        b.Property(n => n.Capabilities).HasDefaultValueSql("'{}'::text[]");
+        b.Property(n => n.Accelerator).HasMaxLength(NodeFacts.MaxAcceleratorLength);
         b.Ignore(n => n.GuaranteeableMiB);
         b.Ignore(n => n.CommittableMiB);
+        b.Ignore(n => n.HasTemplateCache);
     }
 }

@@ -16,7 +16,20 @@ public sealed record NodeSummary(
     long HostReserveMiB, long FreeMiB, int Instances, int DriftCount, DateTimeOffset? LastHeartbeatAt, string? AgentVersion);
 
 public sealed record NodeDetails(NodeSummary Node, decimal OvercommitRatio, MemoryPolicy MemoryPolicy, IReadOnlyList<string> Drift,
-    DateTimeOffset? CertificateExpiresAt, IReadOnlyList<NodeInstance> Instances);
+    DateTimeOffset? CertificateExpiresAt, IReadOnlyList<NodeInstance> Instances)
+{
+    /// <summary>Component versions as the agent last reported them ("libvirt", "qemu", "kernel", …).</summary>
+    public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>"kvm" or "tcg" for VM engines, else null.</summary>
+    public string? Accelerator { get; init; }
+
+    /// <summary>The node's template cache; binding only when <see cref="Capabilities"/> has the template cache.</summary>
+    public IReadOnlyList<NodeTemplate> Templates { get; init; } = [];
+
+    public bool HasTemplateCache => Capabilities.Contains(NodeCapabilities.TemplateCache);
+}
 
 public sealed record NodeInstance(Guid Id, string Name, InstanceKind Kind, InstanceState State, long MemoryMiB, int GuaranteePercent, int VCpus);
 
@@ -43,6 +56,10 @@ public sealed class NodeQueries(IDbContextFactory<VzPanelDbContext> dbFactory) :
             .ToListAsync(ct);
         var summary = new NodeSummary(n.Id, n.Name, n.Engine, n.State, n.ManagementAddress, n.CpuCount, n.RamMiB, n.HostReserveMiB,
             n.FreeMiB, instances.Count, n.Drift.Count, n.LastHeartbeatAt, n.AgentVersion);
-        return new NodeDetails(summary, n.OvercommitRatio, n.MemoryPolicy, n.Drift, n.CertificateExpiresAt, instances);
+        return new NodeDetails(summary, n.OvercommitRatio, n.MemoryPolicy, n.Drift, n.CertificateExpiresAt, instances)
+        {
+            Versions = n.Versions, Capabilities = n.Capabilities, Accelerator = n.Accelerator,
+            Templates = [.. n.Templates.OrderBy(t => t.Kind).ThenBy(t => t.Name, StringComparer.Ordinal).ThenBy(t => t.Version, StringComparer.Ordinal)],
+        };
     }
 }

@@ -1,7 +1,9 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
+using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Web.Components.Pages.Nodes;
 using VzPanel.Web.Security;
@@ -10,20 +12,83 @@ namespace VzPanel.Web.Tests.Pages.Nodes;
 
 public sealed class NodeDetailPageTests : VzPanelTestContext
 {
+    private readonly FakeNodeQueries _queries = new();
+    private readonly FakeNodeObservations _live = new();
+
+    public NodeDetailPageTests()
+    {
+        Services.AddSingleton<INodeQueries>(_queries);
+        Services.AddSingleton<INodeObservations>(_live);
+        Services.AddSingleton<INodeAdministration>(new FakeNodeAdministration());
+        AddAuthorization().SetAuthorized("support").SetPolicies(Policies.Staff);
+    }
+
+    private (NodeSummary Node, IRenderedComponent<NodeDetailPage> Page) RenderNode(string name, EngineKind engine = EngineKind.Sim)
+    {
+        var node = FakeNodeQueries.Node(name, NodeState.Online) with { Engine = engine };
+        _queries.Nodes.Add(node);
+        var cut = Render<NodeDetailPage>(p => p.Add(x => x.Id, node.Id));
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe(name));
+        return (node, cut);
+    }
+
+    [Fact]
+    public void Render_LibvirtNode_ShowsPlatformCapabilitiesAndTemplateCache()
+    {
+        _queries.Facts = d => d with
+        {
+            Versions = new Dictionary<string, string> { ["kernel"] = "6.1.0-28-amd64", ["qemu"] = "7.2.0", ["agent"] = "1.0", ["libvirt"] = "9.0.0" },
+            Capabilities = ["template-cache", "guest-agent", "memory-hotplug"], Accelerator = "tcg",
+            Templates = [new NodeTemplate("vzpanel-test-guest", InstanceKind.Vm, "1.0")],
+        };
+
+        var (_, cut) = RenderNode("kvm-1", EngineKind.Libvirt);
+
+        var platform = cut.Find("[data-testid=node-platform]");
+        cut.Find("[data-testid=node-engine-value]").TextContent.ShouldBe("libvirt");
+        cut.Find("[data-testid=node-accelerator]").TextContent.ShouldContain("tcg");
+        cut.Find("[data-testid=accelerator-hint]").TextContent.ShouldBe("tcg = software emulation, slow; kvm = hardware");
+        platform.QuerySelectorAll("dt").Select(d => d.TextContent).ShouldBe(["Accelerator", "libvirt", "QEMU", "Kernel", "Agent"]);
+        cut.Find("[data-testid=version-qemu]").TextContent.ShouldBe("7.2.0");
+        cut.FindAll("[data-testid=capability]").Select(c => c.TextContent.Trim()).ShouldBe(["guest-agent", "memory-hotplug", "template-cache"]);
+        cut.Find("[data-testid=node-template]").TextContent.ShouldContain("vzpanel-test-guest");
+        cut.Find("[data-testid=node-templates]").TextContent.ShouldContain("placed here only if they use one of these");
+    }
+
+    [Fact]
+    public void Render_SimNode_SaysItTakesAnyTemplate_AndShowsLiveFigures()
+    {
+        var (_, cut) = RenderNode("sim-1");
+
+        cut.Find("[data-testid=templates-any]").TextContent.ShouldContain("builds from any template");
+        cut.Find("[data-testid=capabilities-empty]").TextContent.ShouldContain("not reported any capabilities");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=ksm-saved]").TextContent.ShouldBe("21 MiB"));
+        cut.Find("[data-testid=ksm-state]").TextContent.ShouldBe("merging");
+        cut.Find("[data-testid=storage-pool]").TextContent.ShouldContain("default (dir)");
+        cut.Find("[data-testid=storage-pool]").TextContent.ShouldContain("88 GiB available");
+    }
+
+    [Fact]
+    public void Render_AgentDoesNotAnswer_ShowsWhy_AndAsksAgainOnRequest()
+    {
+        _live.Answer = Error.Unavailable("Node sim-9 did not answer: Connection refused (127.0.0.1:7443).");
+        var (_, cut) = RenderNode("sim-9");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=live-error]").TextContent.ShouldContain("did not answer: Connection refused"));
+        var reads = _live.Reads;
+
+        cut.Find("[data-testid=live-refresh]").Click();
+
+        cut.WaitForAssertion(() => _live.Reads.ShouldBe(reads + 1));
+        cut.Find("[data-testid=node-platform]").ShouldNotBeNull();   // what the heartbeats said still shows
+    }
+
     [Fact]
     public void NodeChanged_ForThisNode_ShowsNewDriftLive()
     {
-        var queries = new FakeNodeQueries();
-        var node = FakeNodeQueries.Node("sim-3", NodeState.Online);
-        queries.Nodes.Add(node);
-        Services.AddSingleton<INodeQueries>(queries);
-        Services.AddSingleton<INodeAdministration>(new FakeNodeAdministration());
-        AddAuthorization().SetAuthorized("support").SetPolicies(Policies.Staff);
-        var cut = Render<NodeDetailPage>(p => p.Add(x => x.Id, node.Id));
-        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("sim-3"));
+        var (node, cut) = RenderNode("sim-3");
         cut.FindAll("[data-testid=node-drift]").ShouldBeEmpty();
 
-        queries.Drift.Add("web-1: inventory says Running, node says Stopped");
+        _queries.Drift.Add("web-1: inventory says Running, node says Stopped");
         Services.GetRequiredService<PanelEvents>().Publish(new NodeChanged(node.Id, NodeState.Online));
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=node-drift]").TextContent.ShouldContain("inventory says Running, node says Stopped"));

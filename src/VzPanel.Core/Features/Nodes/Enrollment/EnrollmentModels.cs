@@ -1,3 +1,5 @@
+using VzPanel.Core.Features.Instances;
+
 namespace VzPanel.Core.Features.Nodes.Enrollment;
 
 /// <summary>An admin adds a node: it exists as Pending until its agent enrolls with the token.</summary>
@@ -8,7 +10,22 @@ public sealed record AddNodeRequest(string Name, long HostReserveMiB = 1024, dec
 public sealed record JoinTokenIssued(Guid NodeId, string NodeName, string Token, string Command, DateTimeOffset ExpiresAt);
 
 /// <summary>What an agent reports about its host, at enrollment and in every heartbeat.</summary>
-public sealed record ReportedNode(EngineKind Engine, int CpuCount, long RamMiB, long HostReserveMiB, long FreeMiB, string AgentVersion);
+public sealed record ReportedNode(EngineKind Engine, int CpuCount, long RamMiB, long HostReserveMiB, long FreeMiB, string AgentVersion)
+{
+    /// <summary>Component versions ("libvirt", "qemu", "kernel", …).</summary>
+    public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>"kvm" or "tcg" for VM engines; empty otherwise.</summary>
+    public string? Accelerator { get; init; }
+
+    /// <summary>The node's template cache (meaningful with the template-cache capability).</summary>
+    public IReadOnlyList<ReportedTemplate> Templates { get; init; } = [];
+}
+
+/// <summary>A template as a node reports it; <paramref name="OsFamily"/> is "linux" or "windows".</summary>
+public sealed record ReportedTemplate(string Name, InstanceKind Kind, string Version, string? Description = null, string? OsFamily = null);
 
 public sealed record EnrollCommand(Guid TokenId, string Secret, byte[] SigningRequest, string AgentAddress, ReportedNode Node);
 

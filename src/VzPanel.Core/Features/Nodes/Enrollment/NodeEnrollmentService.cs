@@ -7,6 +7,7 @@ using VzPanel.Core.Data;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes.Pki;
+using VzPanel.Core.Features.Templates;
 using VzPanel.Core.Options;
 
 namespace VzPanel.Core.Features.Nodes.Enrollment;
@@ -23,6 +24,7 @@ public sealed class NodeEnrollmentService(
     IDbContextFactory<VzPanelDbContext> dbFactory,
     AgentCertificateAuthority ca,
     AuditLog audit,
+    TemplateCatalog templates,
     PanelEvents events,
     IOptions<AgentOptions> options,
     TimeProvider clock) : INodeAdministration
@@ -67,6 +69,21 @@ public sealed class NodeEnrollmentService(
     {
         if (!AgentAddress.IsValid(command.AgentAddress))
             return Error.Validation("agentAddress", "The agent address must be host:port (at most 255 characters), for example 10.0.0.5:7443.");
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await TryEnrollAsync(command, ct);
+            }
+            catch (DbUpdateException ex) when (attempt < 3 && TemplateCatalog.IsRegistrationRace(ex))
+            {
+                // Another node registered one of its templates at the same moment; nothing was saved, the token is unused.
+            }
+        }
+    }
+
+    private async Task<Result<EnrollResult>> TryEnrollAsync(EnrollCommand command, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var token = await db.JoinTokens.SingleOrDefaultAsync(t => t.Id == command.TokenId, ct);
@@ -98,6 +115,7 @@ public sealed class NodeEnrollmentService(
 
         token!.UsedAt = now;
         Apply(node, command, certificate, now);
+        if (NodeFacts.Apply(node, command.Node)) await templates.RegisterAsync(db, node.Name, command.Node.Templates, ct);
         audit.Add(db, new AuditEntry("node.enroll", $"Node '{node.Name}' enrolled from {command.AgentAddress} ({node.Engine}, {node.CpuCount} CPUs, {node.RamMiB} MiB).")
             { Actor = "agent", TargetType = "node", TargetId = node.Id.ToString() });
         try

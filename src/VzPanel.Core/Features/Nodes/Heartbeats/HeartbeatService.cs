@@ -5,13 +5,18 @@ using VzPanel.Core.Data;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Core.Features.Operations;
+using VzPanel.Core.Features.Templates;
 using VzPanel.Core.Options;
 
 namespace VzPanel.Core.Features.Nodes.Heartbeats;
 
-/// <summary>Takes a node's heartbeat: marks it Online, refreshes its capacity and flags drift. Never rewrites instances.</summary>
+/// <summary>
+/// Takes a node's heartbeat: marks it Online, refreshes its capacity and facts, registers templates new to the
+/// catalog and flags drift. Never rewrites instances.
+/// </summary>
 public sealed class HeartbeatService(
-    IDbContextFactory<VzPanelDbContext> dbFactory, AuditLog audit, PanelEvents events, IOptions<AgentOptions> options, TimeProvider clock)
+    IDbContextFactory<VzPanelDbContext> dbFactory, AuditLog audit, TemplateCatalog templates, PanelEvents events, IOptions<AgentOptions> options,
+    TimeProvider clock)
 {
     /// <summary>Records the heartbeat of <paramref name="nodeId"/>, sent with a certificate of <paramref name="thumbprint"/>.</summary>
     public async Task<Result<int>> RecordAsync(Guid nodeId, string thumbprint, HeartbeatReport report, CancellationToken ct)
@@ -25,6 +30,10 @@ public sealed class HeartbeatService(
             catch (DbUpdateConcurrencyException) when (attempt < 3)
             {
                 // Someone changed the node meanwhile (an admin, the offline monitor): read again and reapply.
+            }
+            catch (DbUpdateException ex) when (attempt < 3 && TemplateCatalog.IsRegistrationRace(ex))
+            {
+                // Another node registered the same new template at the same moment: read the catalog again.
             }
         }
     }
@@ -45,6 +54,8 @@ public sealed class HeartbeatService(
         node.FreeMiB = report.Node.FreeMiB;
         node.AgentVersion = report.Node.AgentVersion;
         if (AgentAddress.IsValid(report.AgentAddress)) node.ManagementAddress = report.AgentAddress!;
+        // Usually the same as last time: then no fact column is written and the catalog is not even read.
+        if (NodeFacts.Apply(node, report.Node)) await templates.RegisterAsync(db, node.Name, report.Node.Templates, ct);
 
         var inventory = await db.Instances.AsNoTracking().Where(i => i.NodeId == nodeId).ToListAsync(ct);
         // A server with an operation under way is the job's to reconcile: the node may already show the new size.

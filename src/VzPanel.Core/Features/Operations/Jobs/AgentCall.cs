@@ -44,7 +44,8 @@ public sealed class AgentCall(string nodeName, TimeSpan callTimeout, DateTimeOff
     public static bool IsTransient(RpcException ex) => ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Aborted
         || (ex.StatusCode == StatusCode.Internal && ex.Status.DebugException is HttpRequestException or IOException);
 
-    private static string Describe(RpcException ex)
+    /// <summary>What went wrong, in the words of the node or of the connection to it.</summary>
+    public static string Describe(RpcException ex)
     {
         var detail = ex.Status.Detail;
         if (ex.StatusCode == StatusCode.Unavailable && ex.Status.DebugException is { } inner)
