@@ -9,6 +9,7 @@ using VzPanel.Core.Common;
 using VzPanel.Core.Data.Embedded;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Dashboard;
+using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
@@ -75,6 +76,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<HeartbeatService>();
         builder.Services.AddScoped<TemplateCatalog>();
         builder.Services.AddScoped<INodeObservations, NodeObservations>();
+        builder.Services.AddScoped<IGuestInfoQueries, GuestInfoQueries>();
         builder.Services.AddHostedService<NodeOfflineMonitor>();
         builder.Services.AddScoped<DatabaseInitializer>();
         return builder;

@@ -1,4 +1,5 @@
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Web.Security;
@@ -24,6 +25,11 @@ internal static class InstanceApi
                 await WithInstance(reference, lookup, async id => await queries.GetAsync(id, ct) is { } details
                     ? TypedResults.Ok(details) : Error.NotFound("Instance").ToProblem(), ct))
             .WithSummary("One server by UUID or name: size, plan bounds, price per hour, the operation running on it.");
+
+        instances.MapGet("/{reference}/guest", (string reference, InstanceLookup lookup, IGuestInfoQueries guest, CancellationToken ct) =>
+                WithInstance(reference, lookup, async id => (await guest.GetAsync(id, ct)).ToHttp(TypedResults.Ok), ct))
+            .WithSummary("What the server's guest tools report, read from its node now: OS, memory the guest sees, which tools apply. "
+                + "503 when the node does not answer.");
 
         var change = instances.MapGroup("").RequireAuthorization(Policies.ManageInstances);
 

@@ -22,13 +22,13 @@ public static class Seed
     }
 
     public static async Task<Node> NodeAsync(this TestDatabase database, string? name = null, long ramMiB = 16384, long reserveMiB = 1024,
-        NodeState state = NodeState.Online)
+        NodeState state = NodeState.Online, string address = "10.0.0.1:7443")
     {
         await using var db = database.CreateContext();
         var node = new Node
         {
             Name = name ?? $"node-{Guid.NewGuid():N}"[..16],
-            ManagementAddress = "10.0.0.1:7443",
+            ManagementAddress = address,
             Engine = EngineKind.Sim,
             CpuCount = 8,
             RamMiB = ramMiB,

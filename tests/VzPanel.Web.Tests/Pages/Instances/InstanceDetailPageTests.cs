@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Operations;
@@ -17,12 +18,14 @@ public sealed class InstanceDetailPageTests : VzPanelTestContext
     private readonly FakeInstanceQueries _queries = new();
     private readonly FakeInstanceCommands _commands = new();
     private readonly FakeOperationQueries _operations = new();
+    private readonly FakeGuestInfoQueries _guest = new();
 
     public InstanceDetailPageTests()
     {
         Services.AddSingleton<IInstanceQueries>(_queries);
         Services.AddSingleton<IInstanceCommands>(_commands);
         Services.AddSingleton<IOperationQueries>(_operations);
+        Services.AddSingleton<IGuestInfoQueries>(_guest);
     }
 
     private PanelEvents Events => Services.GetRequiredService<PanelEvents>();

@@ -77,7 +77,8 @@ public sealed partial class InstanceDetailPage : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        if (_details is not null && _details.Instance.Id != Id) (_details, _operation, _recent, _deleted, _error) = (null, null, [], false, null);
+        if (_details is not null && _details.Instance.Id != Id)
+            (_details, _operation, _recent, _deleted, _error, _guest, _guestReadAt) = (null, null, [], false, null, null, null);
         await LoadAsync();
     }
 
