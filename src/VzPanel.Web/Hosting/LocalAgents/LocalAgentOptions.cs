@@ -1,6 +1,9 @@
 namespace VzPanel.Web.Hosting.LocalAgents;
 
-/// <summary>Simulated nodes the quick start runs next to the panel, so a new user sees a living fleet.</summary>
+/// <summary>
+/// The nodes the quick start runs next to the panel, so a new user sees a living fleet: simulated nodes, plus
+/// one real VM node on this machine's libvirt when it is usable.
+/// </summary>
 public sealed class LocalAgentOptions
 {
     public const string Section = "Panel:LocalAgents";
@@ -13,11 +16,31 @@ public sealed class LocalAgentOptions
 
     /// <summary>First port of the agents' endpoints on 127.0.0.1 (sim-1 gets it, sim-2 the next, ...).</summary>
     public int FirstPort { get; init; } = 7451;
+
+    /// <summary>
+    /// The real VM node vm-1 (libvirt engine, on the port after the sim agents'): auto runs it next to the sim
+    /// agents when the panel uses its embedded database and libvirt and the VM template vzpanel-test-guest are on
+    /// this machine; off never does.
+    /// </summary>
+    public LocalVmNodeMode Libvirt { get; init; } = LocalVmNodeMode.Auto;
+}
+
+public enum LocalVmNodeMode
+{
+    Auto,
+    Off,
 }
 
 /// <summary>One simulated node: sized differently so placement and the dashboard have something to show.</summary>
 internal sealed record LocalAgentSpec(string Name, string Ram, int Cpus, string Reserve)
 {
+    /// <summary>Engine options for enroll and run: a sim node of this size with realistic delays.</summary>
+    public IReadOnlyList<string> EngineArguments =>
+    [
+        "--engine", "sim", "--sim-name", Name, "--sim-ram", Ram, "--sim-cpus", Cpus.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--sim-reserve", Reserve, "--sim-latency", "demo",
+    ];
+
     public static readonly LocalAgentSpec[] Fleet =
     [
         new("sim-1", "16G", 8, "1G"),

@@ -9,7 +9,9 @@ namespace VzPanel.Web.Hosting.LocalAgents;
 
 /// <summary>
 /// The quick start's living fleet: once the panel listens, enrolls (first time only) and runs three sim
-/// agents as child processes, then seeds demo servers on them. Stopped with the panel.
+/// agents as child processes and seeds demo servers on them; then, when this machine has libvirt and the
+/// VM template, a fourth agent for real VMs (<see cref="LocalVmNode"/>), with nothing seeded on it (real VMs
+/// cost real memory). Stopped with the panel; VMs keep running in libvirtd.
 /// </summary>
 internal sealed class LocalSimAgents(
     IOptions<LocalAgentOptions> options, IOptions<AgentOptions> agentOptions, IOptions<PanelOptions> panel, PanelDatabase database,
@@ -31,7 +33,12 @@ internal sealed class LocalSimAgents(
 
         try
         {
-            for (var i = 0; i < count; i++) await LaunchAsync(agentDll, LocalAgentSpec.Fleet[i], options.Value.FirstPort + i, stoppingToken);
+            for (var i = 0; i < count; i++)
+            {
+                var spec = LocalAgentSpec.Fleet[i];
+                await LaunchAsync(agentDll, spec.Name, SimDirectory(spec), options.Value.FirstPort + i, spec.EngineArguments, stoppingToken);
+                logger.LogInformation("Started simulated node {Node} on 127.0.0.1:{Port}", spec.Name, options.Value.FirstPort + i);
+            }
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<CurrentAccess>().Scope = AccessScope.System;
             await scope.ServiceProvider.GetRequiredService<DemoFleetSeeder>().SeedAsync(stoppingToken);
@@ -40,29 +47,72 @@ internal sealed class LocalSimAgents(
         {
             logger.LogError(ex, "Starting the demo's simulated nodes failed; the panel runs without them");
         }
+        // Only for the quick start proper (embedded database), and after the seeder: the VM node reports its template,
+        // and the seeder takes any template as "set up before".
+        if (options.Value.Libvirt == LocalVmNodeMode.Auto && database.IsEmbedded) await LaunchVmNodeAsync(agentDll, stoppingToken);
     }
 
-    private async Task LaunchAsync(string agentDll, LocalAgentSpec spec, int port, CancellationToken ct)
+    private async Task LaunchVmNodeAsync(string agentDll, CancellationToken ct)
     {
-        var dir = Path.Combine(panel.Value.ResolveDataDirectory(), "agents", spec.Name);
+        var node = LocalVmNode.For(panel.Value.ResolveDataDirectory());
+        if (await LocalVmNode.UnusableBecauseAsync(ct) is { } reason)
+        {
+            logger.LogWarning("No VM node {Node}: {Reason}. `./vzpanel deps` (as root) installs QEMU and libvirt, starts libvirtd and builds the VM template {Template}; "
+                + "restart the panel afterwards (Panel:LocalAgents:Libvirt=off hides this line)", LocalVmNode.Name, reason, LocalVmNode.Template);
+            return;
+        }
+        if (!node.PreparePoolFolder())
+        {
+            logger.LogWarning("No VM node {Node}: QEMU, which runs as libvirt-qemu, cannot reach the disk folder {Folder}; let others enter the folders on the way "
+                + "(chmod o+x) or choose another Panel:DataDirectory (Panel:LocalAgents:Libvirt=off hides this line)", LocalVmNode.Name, node.PoolPath);
+            return;
+        }
+        var port = options.Value.FirstPort + LocalAgentSpec.Fleet.Length;
+        try
+        {
+            await LaunchAsync(agentDll, LocalVmNode.Name, node.DataDirectory, port, node.EngineArguments, ct);
+            logger.LogInformation("Started VM node {Node} on 127.0.0.1:{Port} ({Summary})", LocalVmNode.Name, port, node.Summary);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Starting the VM node {Node} failed; the panel runs without it", LocalVmNode.Name);
+        }
+    }
+
+    private string SimDirectory(LocalAgentSpec spec) => Path.Combine(panel.Value.ResolveDataDirectory(), "agents", spec.Name);
+
+    private async Task LaunchAsync(string agentDll, string name, string dir, int port, IReadOnlyList<string> engineArguments, CancellationToken ct)
+    {
         var pidFile = Path.Combine(dir, "agent.pid");
         LocalAgentProcess.StopLeftover(pidFile);
-        string[] common = ["--data-dir", dir, "--engine", "sim", "--listen", $"127.0.0.1:{port}", "--sim-name", spec.Name,
-                           "--sim-ram", spec.Ram, "--sim-cpus", spec.Cpus.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                           "--sim-reserve", spec.Reserve, "--sim-latency", "demo"];
+        string[] common = ["--data-dir", dir, "--listen", $"127.0.0.1:{port}", .. engineArguments];
 
         if (!File.Exists(Path.Combine(dir, "credentials", "node.json")))
         {
-            var token = await JoinTokenAsync(spec.Name, ct);
+            var token = await JoinTokenAsync(name, ct);
             using var enroll = LocalAgentProcess.Start(agentDll, dir, ["enroll", "--panel", agentOptions.Value.EffectivePublicUrl, "--token", token, .. common]);
             await enroll.WaitAsync(ct);
-            if (enroll.ExitCode != 0) throw new InvalidOperationException($"Enrolling {spec.Name} failed (exit {enroll.ExitCode}); see {dir}/agent.log.");
+            if (enroll.ExitCode != 0) throw new InvalidOperationException($"Enrolling {name} failed (exit {enroll.ExitCode}); see {dir}/agent.log.");
         }
 
         var agent = LocalAgentProcess.Start(agentDll, dir, ["run", .. common]);
         await File.WriteAllTextAsync(pidFile, agent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
         lock (_running) _running.Add(agent);
-        logger.LogInformation("Started simulated node {Node} on 127.0.0.1:{Port}", spec.Name, port);
+        _ = WatchAsync(agent, name, dir);
+    }
+
+    /// <summary>Says so when an agent ends while the panel runs (a node that then shows Offline has its reason in the log).</summary>
+    private async Task WatchAsync(LocalAgentProcess agent, string name, string dir)
+    {
+        try
+        {
+            await agent.WaitAsync(lifetime.ApplicationStopping);
+            logger.LogWarning("The local agent of node {Node} exited with {ExitCode}; see {Log}", name, agent.ExitCode, Path.Combine(dir, "agent.log"));
+        }
+        catch (OperationCanceledException)
+        {
+            // The panel stops, and its agents with it.
+        }
     }
 
     private async Task<string> JoinTokenAsync(string nodeName, CancellationToken ct)
