@@ -3,7 +3,7 @@ using System.Text;
 
 namespace VzPanel.IntegrationTests.Infrastructure;
 
-/// <summary>The real `vzpanel-agent` (sim engine) as its own process, enrolled with a join token from the panel.</summary>
+/// <summary>The real `vzpanel-agent` (sim engine unless told otherwise) as its own process, enrolled with a join token from the panel.</summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"vzpanel-agent-{Guid.NewGuid():N}"[..25]);
@@ -29,6 +29,9 @@ public sealed class AgentProcess : IAsyncDisposable
 
     /// <summary>Simulated CPUs (<c>--sim-cpus</c>).</summary>
     public int SimCpus { get; init; } = 4;
+
+    /// <summary>Engine options for enroll and run instead of the sim's (a libvirt node: <see cref="LibvirtTestScope.AgentArguments"/>).</summary>
+    public IReadOnlyList<string>? EngineArguments { get; init; }
 
     /// <summary>The agent's data directory (credentials, journal, sim state); it survives <see cref="KillAsync"/>.</summary>
     public string DataDirectory => _dataDirectory;
@@ -76,8 +79,8 @@ public sealed class AgentProcess : IAsyncDisposable
         _process = null;
     }
 
-    private string[] Common => ["--data-dir", _dataDirectory, "--engine", "sim", "--listen", $"127.0.0.1:{_port}",
-        "--sim-ram", SimRam, "--sim-cpus", SimCpus.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+    private string[] Common => ["--data-dir", _dataDirectory, "--listen", $"127.0.0.1:{_port}",
+        .. EngineArguments ?? ["--engine", "sim", "--sim-ram", SimRam, "--sim-cpus", SimCpus.ToString(System.Globalization.CultureInfo.InvariantCulture)]];
 
     private Process Start(string[] args)
     {

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using VzPanel.IntegrationTests.Infrastructure;
+
+namespace VzPanel.IntegrationTests.Vms;
+
+/// <summary>
+/// The quick start on a machine with libvirt: the panel on its embedded database runs, next to its three sim agents,
+/// a real libvirt agent vm-1 that reports the VM template; the demo servers stay on the sim nodes. The data directory
+/// is under /var/lib/vzpanel-test (QEMU must reach the disk folder in it); the VM node's pool is removed afterwards.
+/// </summary>
+public sealed partial class QuickStartVmNodeTests : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine("/var/lib/vzpanel-test", $"qs-{Guid.NewGuid():N}"[..13]);
+    private PanelProcess? _panel;
+
+    private string DataDirectory => Path.Combine(_root, "panel");
+
+    /// <summary>The VM node's scope for a panel with this data directory: "quickstart-" and a hash of the folder.</summary>
+    private string Scope => $"quickstart-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(DataDirectory)))[..8]}";
+
+    private string Pool => $"vzpanel-{Scope}";
+
+    public ValueTask InitializeAsync()
+    {
+        LibvirtTestScope.EnsureAvailable();
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task QuickStart_WithLibvirt_RunsTheVmNodeNextToTheSimNodes_WithNothingSeededOnIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _panel = await PanelProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Panel__DataDirectory"] = DataDirectory,   // no connection string: the embedded database, as the quick start runs
+            ["Panel__LocalAgents__Count"] = "3",
+            ["Panel__LocalAgents__FirstPort"] = PanelProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Panel__LocalAgents__AgentPath"] = PanelProcess.BuiltDll("VzPanel.Agent"),
+        });
+        using var admin = _panel.CreateClient();
+        await SignInForm.PostAsync(admin, "admin", _panel.PrintedAdminPassword.ShouldNotBeNull());
+
+        var nodes = await WaitForAsync(admin, "/api/v1/nodes", (List<JsonElement> n) => n.Count == 4 && n.All(x => x.GetProperty("state").GetString() == "Online")
+            && n.Sum(x => x.GetProperty("instances").GetInt32()) == 5, ct);
+
+        var vmNode = nodes.Single(n => n.GetProperty("name").GetString() == "vm-1");
+        vmNode.GetProperty("engine").GetString().ShouldBe("Libvirt");
+        vmNode.GetProperty("instances").GetInt32().ShouldBe(0);   // real VMs cost real memory: the demo puts none here
+        var details = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/nodes/{vmNode.GetProperty("id").GetGuid()}", ct);
+        details.GetProperty("templates").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ShouldContain(LibvirtTestScope.Template);
+        details.GetProperty("accelerator").GetString().ShouldBe("tcg");   // auto, inside a VM
+        var started = await StartedAsync(_panel, ct);
+        started.Groups["scope"].Value.ShouldBe(Scope);   // its own, as the data directory is not the default one
+        started.Groups["pool"].Value.ShouldBe(Pool);
+        started.Groups["path"].Value.ShouldBe(Path.Combine(DataDirectory, "agents", "vm-1", "images"));
+    }
+
+    /// <summary>The console line about the VM node (the console logger may print it a little after the node reports).</summary>
+    private static async Task<Match> StartedAsync(PanelProcess panel, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (StartedLine().Match(panel.Output) is { Success: false })
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"The panel did not say it started the VM node:\n{panel.Output}");
+            await Task.Delay(100, ct);
+        }
+        return StartedLine().Match(panel.Output);
+    }
+
+    private static async Task<T> WaitForAsync<T>(HttpClient admin, string path, Func<T, bool> done, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var value = (await admin.GetFromJsonAsync<T>(path, ct))!;
+            if (done(value)) return value;
+            if (clock.Elapsed > TimeSpan.FromSeconds(120)) throw new TimeoutException($"The quick-start fleet did not settle: {JsonSerializer.Serialize(value)}");
+            await Task.Delay(250, ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_panel is not null) await _panel.DisposeAsync();
+        RemovePool(Pool);
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    /// <summary>The VM node made nothing but its pool (the agent defines it when asked for pools); that goes too.</summary>
+    private static void RemovePool(string pool)
+    {
+        if (LibvirtTestScope.Virsh("pool-info", pool).ExitCode != 0) return;
+        LibvirtTestScope.Virsh("pool-destroy", pool);
+        LibvirtTestScope.Virsh("pool-undefine", pool);
+    }
+
+    [GeneratedRegex(@"Started VM node vm-1 on \S+ \(libvirt, scope (?<scope>\S+), template \S+, disks in pool (?<pool>\S+) at (?<path>[^)]+)\)")]
+    private static partial Regex StartedLine();
+}

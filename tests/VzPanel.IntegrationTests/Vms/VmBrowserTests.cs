@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using VzPanel.IntegrationTests.Infrastructure;
+
+namespace VzPanel.IntegrationTests.Vms;
+
+/// <summary>
+/// An admin runs a real VM from the browser (Chromium) on the libvirt node: creates it from vzpanel-test-guest in the
+/// create dialog, waits until it runs, moves its memory up and down with the memory control, and deletes it after the
+/// confirmation. Screenshots go to artifacts/screenshots/vm-*.png.
+/// </summary>
+[Collection(nameof(VmFleetCollection))]
+public sealed partial class VmBrowserTests(VmFleet fleet, BrowserServer browser)
+{
+    private const string Name = "vm-ui-1";
+    private static readonly LocatorAssertionsToHaveAttributeOptions Boot = new() { Timeout = 180_000 };
+    private static readonly LocatorAssertionsToHaveAttributeOptions Change = new() { Timeout = 90_000 };
+
+    [Fact]
+    public async Task Admin_CreatesResizesAndDeletesARealVm_FromTheBrowser()
+    {
+        var page = await browser.SignedInPageAsync(fleet.Panel.BaseUrl, "admin", fleet.AdminPassword, new ViewportSize { Width = 1440, Height = 900 });
+        try
+        {
+            await RunAsync(page);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Shot("vm-failed.png"), FullPage = true });   // what the page showed when it went wrong
+            throw;
+        }
+    }
+
+    private async Task RunAsync(IPage page)
+    {
+        await page.GetByTestId("nav-servers").ClickAsync();
+        await page.GetByTestId("new-server").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog.GetByTestId("create-name")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("vm-create-dialog-opened.png") });
+        await dialog.GetByText("VM", new() { Exact = true }).ClickAsync();
+        await dialog.GetByTestId("create-name").FillAsync(Name);
+        await ChooseAsync(page, "create-template", VmFleet.Template);
+        await ChooseAsync(page, "create-memory-unit", "MiB");
+        await dialog.GetByTestId("create-memory").FillAsync("512");
+        await ChooseAsync(page, "create-tenant", VmFleet.TenantName);
+        await ChooseAsync(page, "create-node", VmFleet.NodeName);
+        await Assertions.Expect(dialog).ToContainTextAsync($"{VmFleet.Template} — ");
+        await page.ScreenshotAsync(new() { Path = Shot("vm-create-dialog.png") });
+
+        var clock = Stopwatch.StartNew();
+        await dialog.GetByTestId("create-submit").ClickAsync();
+        await ExpectOperationSucceededAsync(page, Boot);
+        Measurements.Write($"browser: create 512 MiB VM until the page shows it Running: {clock.Elapsed.TotalSeconds:0.0} s");
+        await Assertions.Expect(page.GetByTestId("instance-name")).ToHaveTextAsync(Name);
+        await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Running");
+        await Assertions.Expect(page.GetByTestId("memory-current")).ToHaveTextAsync("512 MiB");
+        var id = Guid.Parse(ServerUrl().Match(page.Url).Groups["id"].Value);
+        (await fleet.GuestMemoryAsync(id)).TotalMiB.ShouldBeInRange(384L, 512L);   // a real guest answers
+        await page.ScreenshotAsync(new() { Path = Shot("vm-running.png"), FullPage = true });
+
+        await ResizeAsync(page, 1024, "1 GiB");
+        (await fleet.GuestMemoryAsync(id)).TotalMiB.ShouldBeGreaterThan(900);
+        await page.ScreenshotAsync(new() { Path = Shot("vm-grown.png"), FullPage = true });
+        await ResizeAsync(page, 512, "512 MiB");
+        await page.ScreenshotAsync(new() { Path = Shot("vm-shrunk.png"), FullPage = true });
+
+        await page.GetByTestId("action-delete").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("confirm-yes")).ToBeDisabledAsync();
+        await page.GetByTestId("confirm-name").FillAsync(Name);
+        await page.ScreenshotAsync(new() { Path = Shot("vm-delete-confirm.png") });
+        await page.GetByTestId("confirm-yes").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("instance-deleted")).ToContainTextAsync($"{Name} was deleted", new() { Timeout = 90_000 });
+        await page.ScreenshotAsync(new() { Path = Shot("vm-deleted.png"), FullPage = true });
+        fleet.Libvirt.Domains().ShouldNotContain(id.ToString());
+        fleet.Libvirt.Volumes().ShouldBeEmpty();
+    }
+
+    /// <summary>
+    /// Picks an item of a MudSelect (its list opens in a popover outside the field). Clicks the field around the select's
+    /// input, which MudBlazor hides once the select shows a value (a single VM template is chosen by itself).
+    /// </summary>
+    private static async Task ChooseAsync(IPage page, string testId, string item)
+    {
+        await page.GetByTestId(testId).Locator("xpath=..").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = item }).First.ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The operation card of the detail page shows the newest operation finished well.</summary>
+    private static async Task ExpectOperationSucceededAsync(IPage page, LocatorAssertionsToHaveAttributeOptions within)
+    {
+        await Assertions.Expect(page).ToHaveURLAsync(ServerUrl());
+        var progress = page.GetByTestId("active-operation").GetByTestId("operation-progress");
+        await Assertions.Expect(progress).ToHaveAttributeAsync("data-state", "Succeeded", within);
+        await Assertions.Expect(progress.GetByTestId("operation-done")).ToBeVisibleAsync();
+    }
+
+    private static async Task ResizeAsync(IPage page, int mib, string shown)
+    {
+        await page.GetByTestId("memory-input").FillAsync(mib.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByTestId("memory-apply").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("active-operation")).ToContainTextAsync($"Memory of {Name}");
+        await ExpectOperationSucceededAsync(page, Change);
+        await Assertions.Expect(page.GetByTestId("memory-current")).ToHaveTextAsync(shown);
+    }
+
+    private static string Shot(string name) => Path.Combine(BrowserServer.ScreenshotDirectory, name);
+
+    [GeneratedRegex("/instances/(?<id>[0-9a-f-]{36})$")]
+    private static partial Regex ServerUrl();
+}
