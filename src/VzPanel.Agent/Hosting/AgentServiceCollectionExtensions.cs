@@ -22,6 +22,8 @@ public static class AgentServiceCollectionExtensions
             o.HeartbeatSeconds = options.HeartbeatSeconds;
             o.Sim = options.Sim;
             o.Libvirt = options.Libvirt;
+            // Refusals name the node as the panel knows it, not by the host's name.
+            o.Libvirt.NodeName = credentials.Identity.NodeName;
         }).ValidateOnStart();
 
         services.AddSingleton(credentials);

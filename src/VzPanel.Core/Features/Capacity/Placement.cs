@@ -4,7 +4,10 @@ using VzPanel.Core.Features.Templates;
 
 namespace VzPanel.Core.Features.Capacity;
 
-/// <summary>Chooses the node for a new instance: the one with the most guarantee headroom that passes every rule.</summary>
+/// <summary>
+/// Chooses the node for a new instance: among those that pass every rule, one that has the template in its
+/// cache, then the one with the most guarantee headroom.
+/// </summary>
 public static class Placement
 {
     /// <param name="template">The template's name; nodes with a template cache that lack it are skipped (null: not checked).</param>
@@ -16,7 +19,9 @@ public static class Placement
         var refusals = new List<string>();
         var lackTemplate = 0;
         NodeLoad? best = null;
-        foreach (var load in loads.OrderByDescending(l => l.GuaranteeHeadroomMiB).ThenBy(l => l.Node.Name, StringComparer.Ordinal))
+        // A node that really has the template in its cache wins over one that accepts any name (the sim).
+        foreach (var load in loads.OrderByDescending(l => template is not null && l.Node.HasTemplateCache && l.Node.CanBuildFrom(template, kind))
+                     .ThenByDescending(l => l.GuaranteeHeadroomMiB).ThenBy(l => l.Node.Name, StringComparer.Ordinal))
         {
             var node = load.Node;
             var refusal = Admission.RefusalForState(node) ?? Admission.RefusalForKind(node, kind);

@@ -70,6 +70,15 @@ public sealed class TemplatePlacementTests
     }
 
     [Fact]
+    public void Choose_ANodeThatCachesTheTemplate_WinsOverASimWithMoreHeadroom()
+    {
+        // The quick start: a real VM node next to sims that accept any name; a real template belongs on the real node.
+        var loads = new[] { Load("sim-2", EngineKind.Sim), Load("vm-1", guaranteed: 12000, cache: [Vm(Guest)]) };
+
+        Placement.Choose(loads, InstanceKind.Vm, 512, 0, template: Guest).Value!.Node.Name.ShouldBe("vm-1");
+    }
+
+    [Fact]
     public void Choose_ChosenNodeWithoutTheTemplate_RefusesWithItsReason()
     {
         var refused = Placement.Choose([Load("n2", cache: [Vm("debian-12-cloud")])], InstanceKind.Vm, 1024, 512, template: Guest);
@@ -93,7 +102,7 @@ public sealed class TemplatePlacementTests
         var loads = new[] { Load("n1"), Load("n2", guaranteed: 15000, cache: [Vm(Guest)]) };
 
         Placement.Choose(loads, InstanceKind.Vm, 2048, 2048, template: Guest).Error!.Message.ShouldBe(
-            "No node can take it: node n1 does not have template vzpanel-test-guest (VM); "
-            + "node n2: guarantees would reach 111% of RAM minus the host reserve (16.6 of 15.0 GiB).");
+            "No node can take it: node n2: guarantees would reach 111% of RAM minus the host reserve (16.6 of 15.0 GiB); "
+            + "node n1 does not have template vzpanel-test-guest (VM).");
     }
 }
