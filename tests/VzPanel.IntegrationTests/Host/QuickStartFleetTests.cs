@@ -49,7 +49,7 @@ public sealed class QuickStartFleetTests(QuickStartPanel fixture) : IClassFixtur
         {
             var value = (await admin.GetFromJsonAsync<T>(path, ct))!;
             if (done(value)) return value;
-            if (clock.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException($"The quick-start fleet did not settle: {JsonSerializer.Serialize(value)}");
+            if (clock.Elapsed > TimeSpan.FromSeconds(180)) throw new TimeoutException($"The quick-start fleet did not settle: {JsonSerializer.Serialize(value)}");
             await Task.Delay(250, ct);
         }
     }

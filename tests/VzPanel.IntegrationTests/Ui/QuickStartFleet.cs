@@ -21,7 +21,7 @@ public static class QuickStartFleet
             if (nodes.Count == 3 && nodes.All(n => n.GetProperty("state").GetString() == "Online")
                 && states.TryGetProperty("Running", out var running) && running.GetInt32() == 4 && states.TryGetProperty("Stopped", out _))
                 return;
-            if (clock.Elapsed > TimeSpan.FromSeconds(90))
+            if (clock.Elapsed > TimeSpan.FromSeconds(180))
                 throw new TimeoutException($"The quick-start fleet did not settle: {JsonSerializer.Serialize(nodes)} {dashboard}");
             await Task.Delay(250, ct);
         }

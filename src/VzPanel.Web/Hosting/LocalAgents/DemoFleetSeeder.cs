@@ -62,10 +62,13 @@ internal sealed class DemoFleetSeeder(IDbContextFactory<VzPanelDbContext> dbFact
         logger.LogInformation("Queued the demo fleet: {Count} servers for {Tenants} customers", Servers.Length, tenants.Count);
     }
 
-    /// <summary>The nodes once they have reported (placement needs their size), waiting up to 30 s for the agents' first heartbeats.</summary>
+    /// <summary>
+    /// The nodes once they have reported (placement needs their size). Agents report within seconds; on a
+    /// machine busy booting VMs it can take much longer, and a node that misses the wait gets no demo servers.
+    /// </summary>
     private async Task<Dictionary<string, Guid>> OnlineNodesAsync(CancellationToken ct)
     {
-        var deadline = clock.GetUtcNow().AddSeconds(30);
+        var deadline = clock.GetUtcNow().AddSeconds(120);
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
