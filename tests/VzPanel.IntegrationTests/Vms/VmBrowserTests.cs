@@ -91,7 +91,8 @@ public sealed partial class VmBrowserTests(VmFleet fleet, BrowserServer browser)
     /// <summary>The operation card of the detail page shows the newest operation finished well.</summary>
     private static async Task ExpectOperationSucceededAsync(IPage page, LocatorAssertionsToHaveAttributeOptions within)
     {
-        await Assertions.Expect(page).ToHaveURLAsync(ServerUrl());
+        // The create runs admission and queues the job before the page moves on; a busy machine needs more than 5 s.
+        await Assertions.Expect(page).ToHaveURLAsync(ServerUrl(), new() { Timeout = 60_000 });
         var progress = page.GetByTestId("active-operation").GetByTestId("operation-progress");
         await Assertions.Expect(progress).ToHaveAttributeAsync("data-state", "Succeeded", within);
         await Assertions.Expect(progress.GetByTestId("operation-done")).ToBeVisibleAsync();
