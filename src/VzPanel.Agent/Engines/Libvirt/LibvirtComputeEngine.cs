@@ -214,17 +214,7 @@ public sealed partial class LibvirtComputeEngine : IComputeEngine, IDisposable
     }
 
     /// <summary>Runs blocking libvirt work off the caller's thread and turns libvirt's errors into the engine's.</summary>
-    private async Task<T> Blocking<T>(Func<T> work)
-    {
-        try
-        {
-            return await Task.Run(work);
-        }
-        catch (LibvirtException failure)
-        {
-            throw Translate(failure);
-        }
-    }
+    private Task<T> Blocking<T>(Func<T> work) => BlockingAsync(() => Task.FromResult(work()));
 
     private async Task<T> BlockingAsync<T>(Func<Task<T>> work)
     {
