@@ -14,7 +14,8 @@
 #   disk.qcow2            empty 1 GiB base disk (give each VM a qcow2 overlay of it)
 #   template.json         {"name","kind":"vm","version":"<kernel>-<yyyyMMdd>","description","osFamily",
 #                          "disk","kernel","initrd","cmdline","guestAgent":true,"minMemoryMib":128}
-# A second run with the same kernel package, busybox, qemu-ga and this script only checks (< 2 s).
+# A second run with the same kernel package, busybox, qemu-ga, this script and
+# deploy/guest-tools/chpasswd only checks (< 2 s).
 # The template directory is replaced with a rename: a half-built template never appears.
 # Needs: apt-get/apt-cache (Debian), busybox-static, qemu-guest-agent, qemu-utils, cpio.
 #
@@ -31,7 +32,8 @@
 #   * PATH is /bin:/sbin:/usr/bin:/usr/sbin for everything, so guest-exec finds echo, cat, sleep,
 #     free, hostname, ip (busybox applets).
 #   * guest-set-user-password: qemu-ga runs `chpasswd [-e]`; busybox-static has no chpasswd
-#     applet, so /usr/sbin/chpasswd is a small script (busybox mkpasswd -m sha512 + /etc/shadow).
+#     applet, so /usr/sbin/chpasswd is a small script (busybox mkpasswd -m sha512 + /etc/shadow),
+#     deploy/guest-tools/chpasswd, shared with the busybox container template.
 #     root starts with a locked password.
 #   * Graceful shutdown, both libvirt modes work:
 #       virsh shutdown --mode acpi   ACPI power button -> button.ko + evdev -> busybox acpid ->
@@ -84,6 +86,9 @@ if [[ ! -x "$BUSYBOX" ]] || ldd "$BUSYBOX" >/dev/null 2>&1; then
   die "$BUSYBOX is missing or not static: install busybox-static"
 fi
 [[ -x "$QEMU_GA" ]] || die "$QEMU_GA not found: install qemu-guest-agent"
+# The guest's /usr/sbin/chpasswd, shared with the busybox container template.
+CHPASSWD=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../guest-tools/chpasswd
+[[ -f "$CHPASSWD" ]] || die "$CHPASSWD not found (deploy/guest-tools comes with this script)"
 
 # One run at a time per cache (concurrent runs would race on the build and the install).
 mkdir -p "$CACHE"
@@ -122,6 +127,7 @@ INPUTS=$(
   printf '%s %s %s\n' "$NAME" "$KPKG" "$KVER"
   dpkg-query -W busybox-static qemu-guest-agent 2>/dev/null || true
   sha256sum <"${BASH_SOURCE[0]}"
+  sha256sum <"$CHPASSWD"
 )
 KEY=$(sha256sum <<<"$INPUTS" | cut -c1-16)
 BUILD=$CACHE/builds/$NAME/$KEY   # one build kept per template name
@@ -246,27 +252,7 @@ cat >"$ROOT/etc/hosts" <<EOF
 EOF
 
 # chpasswd for qemu-ga's guest-set-user-password: "user:password" lines on stdin, -e = crypted.
-cat >"$ROOT/usr/sbin/chpasswd" <<'EOF'
-#!/bin/sh
-# chpasswd [-e]: sets passwords from "user:password" lines on stdin (-e: already crypt(3) hashes).
-# busybox-static has no chpasswd applet; qemu-ga's guest-set-user-password runs this one.
-enc=0
-case "${1:-}" in -e | --encrypted) enc=1 ;; "") ;; *) echo "chpasswd: unknown option $1" >&2; exit 2 ;; esac
-umask 077
-while IFS= read -r line || [ -n "$line" ]; do
-  [ -n "$line" ] || continue
-  user=${line%%:*}
-  pass=${line#*:}
-  if ! grep -q "^$user:" /etc/shadow; then echo "chpasswd: unknown user '$user'" >&2; exit 1; fi
-  if [ "$enc" = 1 ]; then
-    hash=$pass
-  else
-    hash=$(printf '%s' "$pass" | mkpasswd -s -m sha512) || exit 1
-  fi
-  awk -F: -v OFS=: -v u="$user" -v h="$hash" '$1 == u { $2 = h } { print }' /etc/shadow >/etc/shadow.new &&
-    mv /etc/shadow.new /etc/shadow || exit 1
-done
-EOF
+cp "$CHPASSWD" "$ROOT/usr/sbin/chpasswd"
 # shutdown for qemu-ga's guest-shutdown (it runs /sbin/shutdown -P|-H|-r +0 "message").
 cat >"$ROOT/sbin/shutdown" <<'EOF'
 #!/bin/sh
