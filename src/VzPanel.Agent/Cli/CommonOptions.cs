@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using VzPanel.Agent.Engines.Libvirt;
+using VzPanel.Agent.Engines.Lxc;
 using VzPanel.Agent.Engines.Sim;
 using VzPanel.Agent.Hosting;
 
@@ -32,6 +33,11 @@ public sealed class CommonOptions
     public Option<long> HostReserve { get; } = Size("--host-reserve", "Memory kept for the host, out of guarantees (0 = 10% of RAM, at least 1G)", "0");
     public Option<string> VmNetwork { get; } = new("--vm-network") { Description = "VM NIC: none, isolated (tap on no bridge), bridge:NAME or network:NAME", DefaultValueFactory = _ => "none" };
     public Option<int> GuestAgentWait { get; } = new("--guest-agent-wait") { Description = "Seconds a VM start waits for the guest agent", DefaultValueFactory = _ => 60 };
+    public Option<string> LxcPath { get; } = new("--lxc-path") { Description = "LXC lxcpath of this agent's containers (its scope)", DefaultValueFactory = _ => new LxcOptions().LxcPath };
+    public Option<string> CtPrivate { get; } = new("--ct-private") { Description = "Folder of the containers' root filesystems", DefaultValueFactory = _ => new LxcOptions().PrivatePath };
+    public Option<string> CtTemplateDir { get; } = new("--ct-template-dir") { Description = "Container template cache (one folder per template with template.json and rootfs.tar.gz)", DefaultValueFactory = _ => new LxcOptions().TemplateDirectory };
+    public Option<string> CtNetwork { get; } = new("--ct-network") { Description = "Container NIC: none (loopback only), isolated (veth on no bridge) or bridge:NAME", DefaultValueFactory = _ => "none" };
+    public Option<long> CtSwap { get; } = Size("--ct-swap", "Swap a container may use beyond its memory, where the host has swap", "0");
     public Option<string> Scope { get; } = new("--scope") { Description = "Tag of the libvirt domains this agent owns (several agents on one libvirtd)", DefaultValueFactory = _ => "default" };
 
     public CommonOptions()
@@ -44,7 +50,7 @@ public sealed class CommonOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { DataDir, Engine, Listen, Advertise, SimName, SimRam, SimCpus, SimReserve, SimLatency, SimFailRate, SimSeed, SimCrashAfter, SimHang,
-                     LibvirtUri, Accel, TemplateDir, Pool, PoolPath, HostReserve, VmNetwork, GuestAgentWait, Scope })
+                     LibvirtUri, Accel, TemplateDir, Pool, PoolPath, HostReserve, VmNetwork, GuestAgentWait, Scope, LxcPath, CtPrivate, CtTemplateDir, CtNetwork, CtSwap })
             command.Add(option);
     }
 
@@ -78,9 +84,20 @@ public sealed class CommonOptions
             GuestAgentWaitSeconds = parsed.GetValue(GuestAgentWait),
             Scope = parsed.GetValue(Scope) ?? "default",
         };
+        var ctNetwork = parsed.GetValue(CtNetwork) ?? "none";
+        var lxc = new LxcOptions
+        {
+            LxcPath = Path.GetFullPath(parsed.GetValue(LxcPath) ?? new LxcOptions().LxcPath),
+            PrivatePath = Path.GetFullPath(parsed.GetValue(CtPrivate) ?? new LxcOptions().PrivatePath),
+            TemplateDirectory = Path.GetFullPath(parsed.GetValue(CtTemplateDir) ?? new LxcOptions().TemplateDirectory),
+            HostReserveMib = parsed.GetValue(HostReserve),
+            SwapMib = parsed.GetValue(CtSwap),
+            Network = ctNetwork == "none" ? "" : ctNetwork,
+        };
         return new AgentOptions
         {
             Libvirt = libvirt,
+            Lxc = lxc,
             DataDirectory = dataDirectory,
             Engine = parsed.GetValue(Engine) ?? "sim",
             Listen = parsed.GetValue(Listen) ?? AgentOptions.DefaultListen,

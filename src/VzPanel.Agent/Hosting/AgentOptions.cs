@@ -1,5 +1,6 @@
 using System.Net;
 using VzPanel.Agent.Engines.Libvirt;
+using VzPanel.Agent.Engines.Lxc;
 using VzPanel.Agent.Engines.Sim;
 
 namespace VzPanel.Agent.Hosting;
@@ -26,6 +27,8 @@ public sealed class AgentOptions
     public SimOptions Sim { get; set; } = new();
 
     public LibvirtOptions Libvirt { get; set; } = new();
+
+    public LxcOptions Lxc { get; set; } = new();
 
     public string JournalDirectory => Path.Combine(DataDirectory, "journal");
     public string SimDirectory => Path.Combine(DataDirectory, "sim");

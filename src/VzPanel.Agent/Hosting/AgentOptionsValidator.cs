@@ -6,7 +6,7 @@ namespace VzPanel.Agent.Hosting;
 /// <summary>Checked at start (ValidateOnStart) and by the CLI before anything runs.</summary>
 public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 {
-    public static readonly IReadOnlyList<string> Engines = ["sim", "libvirt"];
+    public static readonly IReadOnlyList<string> Engines = ["sim", "libvirt", "lxc"];
 
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
@@ -39,6 +39,11 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (libvirt.Network.Length > 0 && libvirt.Network != "isolated" && !libvirt.Network.StartsWith("bridge:", StringComparison.Ordinal)
             && !libvirt.Network.StartsWith("network:", StringComparison.Ordinal))
             failures.Add($"--vm-network '{libvirt.Network}' is not none, isolated, bridge:NAME or network:NAME");
+        var lxc = options.Lxc;
+        if (lxc.Network.Length > 0 && lxc.Network != "isolated" && !lxc.Network.StartsWith("bridge:", StringComparison.Ordinal))
+            failures.Add($"--ct-network '{lxc.Network}' is not none, isolated or bridge:NAME");
+        if (lxc.SwapMib < 0)
+            failures.Add($"--ct-swap {lxc.SwapMib} MiB is negative");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

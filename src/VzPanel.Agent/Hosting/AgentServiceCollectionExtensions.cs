@@ -24,6 +24,8 @@ public static class AgentServiceCollectionExtensions
             o.Libvirt = options.Libvirt;
             // Refusals name the node as the panel knows it, not by the host's name.
             o.Libvirt.NodeName = credentials.Identity.NodeName;
+            o.Lxc = options.Lxc;
+            o.Lxc.NodeName = credentials.Identity.NodeName;
         }).ValidateOnStart();
 
         services.AddSingleton(credentials);

@@ -131,7 +131,7 @@ public abstract partial class ComputeEngineContractTests
         (await Engine.ListInstancesAsync(Ct)).ShouldNotContain(i => i.Id == created.Id);
         var volume = (await Engine.ListVolumesAsync(null, Ct)).ShouldHaveSingleItem();
         volume.InstanceId.ShouldBe(created.Id);
-        volume.Format.ShouldBe("qcow2");
+        volume.Format.ShouldBe(VolumeFormat);
         (await Engine.ListStoragePoolsAsync(Ct)).ShouldContain(p => p.Name == volume.Pool);
     }
 

@@ -21,6 +21,9 @@ public abstract partial class ComputeEngineContractTests : IAsyncLifetime
     /// <summary>A template the engine has (a real engine needs it in its template cache).</summary>
     protected virtual string Template => "debian-12-x86_64";
 
+    /// <summary>How the engine stores an instance's disk: QCOW2 images for VMs (and the sim), a folder for LXC.</summary>
+    protected virtual string VolumeFormat => "qcow2";
+
     protected virtual Task DisposeEngineAsync(IComputeEngine engine) => Task.CompletedTask;
 
     public async ValueTask InitializeAsync()

@@ -41,6 +41,7 @@ public sealed partial class QuickStartVmNodeTests : IAsyncLifetime
             ["Panel__LocalAgents__Count"] = "3",
             ["Panel__LocalAgents__FirstPort"] = PanelProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Panel__LocalAgents__AgentPath"] = PanelProcess.BuiltDll("VzPanel.Agent"),
+            ["Panel__LocalAgents__Lxc"] = "off",   // the container node ct-1 has its own test (QuickStartContainerTests)
         });
         using var admin = _panel.CreateClient();
         await SignInForm.PostAsync(admin, "admin", _panel.PrintedAdminPassword.ShouldNotBeNull());
@@ -99,6 +100,6 @@ public sealed partial class QuickStartVmNodeTests : IAsyncLifetime
         LibvirtTestScope.Virsh("pool-undefine", pool);
     }
 
-    [GeneratedRegex(@"Started VM node vm-1 on \S+ \(libvirt, scope (?<scope>\S+), template \S+, disks in pool (?<pool>\S+) at (?<path>[^)]+)\)")]
+    [GeneratedRegex(@"Started node vm-1 on \S+ \(libvirt, scope (?<scope>\S+), template \S+, disks in pool (?<pool>\S+) at (?<path>[^)]+)\)")]
     private static partial Regex StartedLine();
 }

@@ -2,7 +2,7 @@ namespace VzPanel.Web.Hosting.LocalAgents;
 
 /// <summary>
 /// The nodes the quick start runs next to the panel, so a new user sees a living fleet: simulated nodes, plus
-/// one real VM node on this machine's libvirt when it is usable.
+/// one real VM node on this machine's libvirt and one real container node on its LXC when they are usable.
 /// </summary>
 public sealed class LocalAgentOptions
 {
@@ -22,10 +22,16 @@ public sealed class LocalAgentOptions
     /// agents when the panel uses its embedded database and libvirt and the VM template vzpanel-test-guest are on
     /// this machine; off never does.
     /// </summary>
-    public LocalVmNodeMode Libvirt { get; init; } = LocalVmNodeMode.Auto;
+    public LocalNodeMode Libvirt { get; init; } = LocalNodeMode.Auto;
+
+    /// <summary>
+    /// The real container node ct-1 (LXC engine, on the port after vm-1's): auto runs it when the panel uses its
+    /// embedded database, runs as root, and LXC and the container template busybox-x86_64 are on this machine.
+    /// </summary>
+    public LocalNodeMode Lxc { get; init; } = LocalNodeMode.Auto;
 }
 
-public enum LocalVmNodeMode
+public enum LocalNodeMode
 {
     Auto,
     Off,

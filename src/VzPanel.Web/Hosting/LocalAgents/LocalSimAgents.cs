@@ -10,8 +10,9 @@ namespace VzPanel.Web.Hosting.LocalAgents;
 /// <summary>
 /// The quick start's living fleet: once the panel listens, enrolls (first time only) and runs three sim
 /// agents as child processes and seeds demo servers on them; then, when this machine has libvirt and the
-/// VM template, a fourth agent for real VMs (<see cref="LocalVmNode"/>), with nothing seeded on it (real VMs
-/// cost real memory). Stopped with the panel; VMs keep running in libvirtd.
+/// VM template, a fourth agent for real VMs (<see cref="LocalVmNode"/>), and with LXC and the container
+/// template, a fifth for real containers (<see cref="LocalCtNode"/>), with nothing seeded on them (real servers
+/// cost real memory). Stopped with the panel; VMs keep running in libvirtd, containers in LXC.
 /// </summary>
 internal sealed class LocalSimAgents(
     IOptions<LocalAgentOptions> options, IOptions<AgentOptions> agentOptions, IOptions<PanelOptions> panel, PanelDatabase database,
@@ -49,7 +50,9 @@ internal sealed class LocalSimAgents(
         }
         // Only for the quick start proper (embedded database), and after the seeder: the VM node reports its template,
         // and the seeder takes any template as "set up before".
-        if (options.Value.Libvirt == LocalVmNodeMode.Auto && database.IsEmbedded) await LaunchVmNodeAsync(agentDll, stoppingToken);
+        if (!database.IsEmbedded) return;
+        if (options.Value.Libvirt == LocalNodeMode.Auto) await LaunchVmNodeAsync(agentDll, stoppingToken);
+        if (options.Value.Lxc == LocalNodeMode.Auto) await LaunchCtNodeAsync(agentDll, stoppingToken);
     }
 
     private async Task LaunchVmNodeAsync(string agentDll, CancellationToken ct)
@@ -67,15 +70,34 @@ internal sealed class LocalSimAgents(
                 + "(chmod o+x) or choose another Panel:DataDirectory (Panel:LocalAgents:Libvirt=off hides this line)", LocalVmNode.Name, node.PoolPath);
             return;
         }
-        var port = options.Value.FirstPort + LocalAgentSpec.Fleet.Length;
+        await LaunchRealNodeAsync(agentDll, LocalVmNode.Name, node.DataDirectory, options.Value.FirstPort + LocalAgentSpec.Fleet.Length,
+            node.EngineArguments, node.Summary, ct);
+    }
+
+    private async Task LaunchCtNodeAsync(string agentDll, CancellationToken ct)
+    {
+        if (LocalCtNode.UnusableBecause() is { } reason)
+        {
+            logger.LogWarning("No container node {Node}: {Reason}. `./vzpanel deps` (as root) installs LXC and builds the container template {Template}; "
+                + "restart the panel afterwards (Panel:LocalAgents:Lxc=off hides this line)", LocalCtNode.Name, reason, LocalCtNode.Template);
+            return;
+        }
+        var node = LocalCtNode.For(panel.Value.ResolveDataDirectory());
+        await LaunchRealNodeAsync(agentDll, LocalCtNode.Name, node.DataDirectory, options.Value.FirstPort + LocalAgentSpec.Fleet.Length + 1,
+            node.EngineArguments, node.Summary, ct);
+    }
+
+    private async Task LaunchRealNodeAsync(string agentDll, string name, string dir, int port, IReadOnlyList<string> engineArguments, string summary,
+        CancellationToken ct)
+    {
         try
         {
-            await LaunchAsync(agentDll, LocalVmNode.Name, node.DataDirectory, port, node.EngineArguments, ct);
-            logger.LogInformation("Started VM node {Node} on 127.0.0.1:{Port} ({Summary})", LocalVmNode.Name, port, node.Summary);
+            await LaunchAsync(agentDll, name, dir, port, engineArguments, ct);
+            logger.LogInformation("Started node {Node} on 127.0.0.1:{Port} ({Summary})", name, port, summary);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "Starting the VM node {Node} failed; the panel runs without it", LocalVmNode.Name);
+            logger.LogError(ex, "Starting the node {Node} failed; the panel runs without it", name);
         }
     }
 
