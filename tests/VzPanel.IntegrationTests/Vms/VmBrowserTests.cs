@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using VzPanel.IntegrationTests.Infrastructure;
+using static VzPanel.IntegrationTests.Infrastructure.ServerPages;
 
 namespace VzPanel.IntegrationTests.Vms;
 
@@ -11,7 +11,7 @@ namespace VzPanel.IntegrationTests.Vms;
 /// confirmation. Screenshots go to artifacts/screenshots/vm-*.png.
 /// </summary>
 [Collection(nameof(VmFleetCollection))]
-public sealed partial class VmBrowserTests(VmFleet fleet, BrowserServer browser)
+public sealed class VmBrowserTests(VmFleet fleet, BrowserServer browser)
 {
     private const string Name = "vm-ui-1";
     private static readonly LocatorAssertionsToHaveAttributeOptions Boot = new() { Timeout = 180_000 };
@@ -56,59 +56,19 @@ public sealed partial class VmBrowserTests(VmFleet fleet, BrowserServer browser)
         await Assertions.Expect(page.GetByTestId("instance-name")).ToHaveTextAsync(Name);
         await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Running");
         await Assertions.Expect(page.GetByTestId("memory-current")).ToHaveTextAsync("512 MiB");
-        var id = Guid.Parse(ServerUrl().Match(page.Url).Groups["id"].Value);
+        var id = ServerId(page);
         (await fleet.GuestMemoryAsync(id)).TotalMiB.ShouldBeInRange(384L, 512L);   // a real guest answers
         await page.ScreenshotAsync(new() { Path = Shot("vm-running.png"), FullPage = true });
 
-        await ResizeAsync(page, 1024, "1 GiB");
+        await ResizeAsync(page, Name, 1024, "1 GiB", Change);
         (await fleet.GuestMemoryAsync(id)).TotalMiB.ShouldBeGreaterThan(900);
         await page.ScreenshotAsync(new() { Path = Shot("vm-grown.png"), FullPage = true });
-        await ResizeAsync(page, 512, "512 MiB");
+        await ResizeAsync(page, Name, 512, "512 MiB", Change);
         await page.ScreenshotAsync(new() { Path = Shot("vm-shrunk.png"), FullPage = true });
 
-        await page.GetByTestId("action-delete").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("confirm-yes")).ToBeDisabledAsync();
-        await page.GetByTestId("confirm-name").FillAsync(Name);
-        await page.ScreenshotAsync(new() { Path = Shot("vm-delete-confirm.png") });
-        await page.GetByTestId("confirm-yes").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("instance-deleted")).ToContainTextAsync($"{Name} was deleted", new() { Timeout = 90_000 });
+        await DeleteAsync(page, Name, () => page.ScreenshotAsync(new() { Path = Shot("vm-delete-confirm.png") }));
         await page.ScreenshotAsync(new() { Path = Shot("vm-deleted.png"), FullPage = true });
         fleet.Libvirt.Domains().ShouldNotContain(id.ToString());
         fleet.Libvirt.Volumes().ShouldBeEmpty();
     }
-
-    /// <summary>
-    /// Picks an item of a MudSelect (its list opens in a popover outside the field). Clicks the field around the select's
-    /// input, which MudBlazor hides once the select shows a value (a single VM template is chosen by itself).
-    /// </summary>
-    private static async Task ChooseAsync(IPage page, string testId, string item)
-    {
-        await page.GetByTestId(testId).Locator("xpath=..").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = item }).First.ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
-    }
-
-    /// <summary>The operation card of the detail page shows the newest operation finished well.</summary>
-    private static async Task ExpectOperationSucceededAsync(IPage page, LocatorAssertionsToHaveAttributeOptions within)
-    {
-        // The create runs admission and queues the job before the page moves on; a busy machine needs more than 5 s.
-        await Assertions.Expect(page).ToHaveURLAsync(ServerUrl(), new() { Timeout = 60_000 });
-        var progress = page.GetByTestId("active-operation").GetByTestId("operation-progress");
-        await Assertions.Expect(progress).ToHaveAttributeAsync("data-state", "Succeeded", within);
-        await Assertions.Expect(progress.GetByTestId("operation-done")).ToBeVisibleAsync();
-    }
-
-    private static async Task ResizeAsync(IPage page, int mib, string shown)
-    {
-        await page.GetByTestId("memory-input").FillAsync(mib.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.GetByTestId("memory-apply").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("active-operation")).ToContainTextAsync($"Memory of {Name}");
-        await ExpectOperationSucceededAsync(page, Change);
-        await Assertions.Expect(page.GetByTestId("memory-current")).ToHaveTextAsync(shown);
-    }
-
-    private static string Shot(string name) => Path.Combine(BrowserServer.ScreenshotDirectory, name);
-
-    [GeneratedRegex("/instances/(?<id>[0-9a-f-]{36})$")]
-    private static partial Regex ServerUrl();
 }
