@@ -17,12 +17,12 @@ public sealed partial class LibvirtComputeEngine
                 throw new EngineException(EngineErrorCode.InvalidArgument, $"instance {definition.Id} already exists on this node");
             EnsurePool();
 
-            Progress(definition.Id, operationId, 20, "creating the disk");
+            _operations.Progress(definition.Id, operationId, 20, "creating the disk");
             var diskPath = CreateDisk(definition, template);
             var metadata = new VmMetadata(_options.Scope, definition.Name, template.Name, definition.MemoryMib, definition.MemoryGuaranteePercent,
                 string.IsNullOrWhiteSpace(definition.Hostname) ? definition.Name : definition.Hostname,
                 (definition.IpAddresses ?? []).Select(WithPrefix).ToList(), "", []);
-            Progress(definition.Id, operationId, 70, "defining the VM");
+            _operations.Progress(definition.Id, operationId, 70, "defining the VM");
             Directory.CreateDirectory(_options.LogDirectory);
             _api.Define(DomainXml.Build(new DomainSpec(
                 definition.Id, DomainName(definition), Accelerator == "kvm" ? "kvm" : "qemu", definition.MemoryMib, MaxMemoryMib(),
@@ -32,7 +32,7 @@ public sealed partial class LibvirtComputeEngine
             ApplyGuarantee(definition.Id, metadata, live: false);
             if (!string.IsNullOrEmpty(definition.RootPassword))
                 _pendingRootPasswords[definition.Id] = definition.RootPassword;
-            Publish(definition.Id, InstanceState.Stopped, operationId);
+            _operations.Publish(definition.Id, InstanceState.Stopped, operationId);
             return Snapshot(definition.Id);
         });
 
@@ -61,7 +61,7 @@ public sealed partial class LibvirtComputeEngine
                 _api.DeleteVolume(_options.PoolName, Path.GetFileName(facts.DiskPath));
             File.Delete(Path.Combine(_options.LogDirectory, $"{instanceId}.serial.log"));
             _own.TryRemove(instanceId, out _);
-            _published.TryRemove(instanceId, out _);
+            _operations.Forget(instanceId);
             _pendingRootPasswords.TryRemove(instanceId, out _);
             _maxHeldPages.TryRemove(instanceId, out _);
             return true;
@@ -79,14 +79,14 @@ public sealed partial class LibvirtComputeEngine
         try
         {
             EnsureGuaranteeFits(instanceId, metadata.MemoryMib, metadata.GuaranteePercent);
-            Drive(instanceId, InstanceState.Starting, operationId);
+            _operations.Drive(instanceId, InstanceState.Starting, operationId);
             try
             {
                 _api.Start(instanceId);
             }
             catch
             {
-                Settle(instanceId, InstanceState.Stopped, operationId);
+                _operations.Settle(instanceId, InstanceState.Stopped, operationId);
                 throw;
             }
         }
@@ -97,17 +97,17 @@ public sealed partial class LibvirtComputeEngine
 
         try
         {
-            Progress(instanceId, operationId, 50, "waiting for the guest agent");
+            _operations.Progress(instanceId, operationId, 50, "waiting for the guest agent");
             var template = FindTemplate(metadata.Template);
             if (template?.GuestAgent != false && await WaitForGuestAgentAsync(instanceId, facts, cancellationToken))
             {
-                Progress(instanceId, operationId, 80, "applying hostname, network and password");
+                _operations.Progress(instanceId, operationId, 80, "applying hostname, network and password");
                 ApplyGuestConfig(instanceId, facts);
             }
         }
         finally
         {
-            Settle(instanceId, MapState(_api.State(instanceId)), operationId);
+            _operations.Settle(instanceId, MapState(_api.State(instanceId)), operationId);
         }
         return Snapshot(instanceId);
     }
@@ -119,16 +119,16 @@ public sealed partial class LibvirtComputeEngine
         var state = StateOf(listing);
         if (state is not (InstanceState.Running or InstanceState.Failed))
             throw EngineException.WrongState(state);
-        Drive(instanceId, InstanceState.Stopping, operationId);
+        _operations.Drive(instanceId, InstanceState.Stopping, operationId);
         try
         {
             if (mode == StopMode.Graceful && gracefulTimeout > TimeSpan.Zero)
             {
-                Progress(instanceId, operationId, 30, "asking the guest to shut down");
+                _operations.Progress(instanceId, operationId, 30, "asking the guest to shut down");
                 _api.Shutdown(instanceId, ShutdownDefault);
                 if (!await WaitUntilOffAsync(instanceId, gracefulTimeout, cancellationToken))
                 {
-                    Progress(instanceId, operationId, 70, $"the guest did not shut down in {gracefulTimeout.TotalSeconds:0} s; forcing it off");
+                    _operations.Progress(instanceId, operationId, 70, $"the guest did not shut down in {gracefulTimeout.TotalSeconds:0} s; forcing it off");
                     DestroyIfRunning(instanceId);
                 }
             }
@@ -139,7 +139,7 @@ public sealed partial class LibvirtComputeEngine
         }
         finally
         {
-            Settle(instanceId, MapState(_api.State(instanceId)), operationId);
+            _operations.Settle(instanceId, MapState(_api.State(instanceId)), operationId);
         }
         return Snapshot(instanceId);
     }
@@ -186,19 +186,6 @@ public sealed partial class LibvirtComputeEngine
         _logger.LogWarning("guest agent of {Instance} did not answer within {Seconds} s; the VM runs without guest tools", instanceId,
             _options.GuestAgentWaitSeconds);
         return false;
-    }
-
-    /// <summary>Marks an instance as being driven by an operation, so libvirt's own events for it are not relayed twice.</summary>
-    private void Drive(string instanceId, InstanceState state, string? operationId)
-    {
-        _transitions[instanceId] = state;
-        Publish(instanceId, state, operationId);
-    }
-
-    private void Settle(string instanceId, InstanceState state, string? operationId)
-    {
-        _transitions.TryRemove(instanceId, out _);
-        Publish(instanceId, state, operationId);
     }
 
     private bool Exists(string instanceId)

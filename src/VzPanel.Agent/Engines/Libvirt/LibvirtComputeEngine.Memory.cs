@@ -38,18 +38,18 @@ public sealed partial class LibvirtComputeEngine
             var change = MemoryPlan.For(facts, memoryMib);
             if (change.AddDimmMib > 0)
             {
-                Progress(instanceId, operationId, 30, $"plugging a {change.AddDimmMib} MiB DIMM");
+                _operations.Progress(instanceId, operationId, 30, $"plugging a {change.AddDimmMib} MiB DIMM");
                 var plug = System.Diagnostics.Stopwatch.StartNew();
                 _api.AttachDevice(instanceId, DomainXml.DimmDevice(change.AddDimmMib), LibvirtApi.AffectLive | LibvirtApi.AffectConfig);
-                Progress(instanceId, operationId, 60, $"plugged a {change.AddDimmMib} MiB DIMM in {plug.ElapsedMilliseconds} ms");
+                _operations.Progress(instanceId, operationId, 60, $"plugged a {change.AddDimmMib} MiB DIMM in {plug.ElapsedMilliseconds} ms");
             }
             foreach (var dimm in change.Unplug)
             {
-                Progress(instanceId, operationId, 40, $"unplugging {dimm.Alias} ({dimm.SizeMib} MiB)");
+                _operations.Progress(instanceId, operationId, 40, $"unplugging {dimm.Alias} ({dimm.SizeMib} MiB)");
                 if (!await UnplugAsync(instanceId, dimm, cancellationToken))
                     break;
             }
-            Progress(instanceId, operationId, 80, $"setting the balloon to {memoryMib} MiB");
+            _operations.Progress(instanceId, operationId, 80, $"setting the balloon to {memoryMib} MiB");
             _api.SetMemory(instanceId, memoryMib * 1024, LibvirtApi.AffectLive | LibvirtApi.AffectConfig);
             WriteMetadata(instanceId, updated, live: true);
             ApplyGuarantee(instanceId, updated, live: true);

@@ -21,9 +21,7 @@ public sealed partial class LibvirtComputeEngine : IComputeEngine, IDisposable
     private readonly LibvirtApi _api;
     private readonly ILogger _logger;
     private readonly EngineEventHub _events = new();
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
-    private readonly ConcurrentDictionary<string, InstanceState> _transitions = new();
-    private readonly ConcurrentDictionary<string, InstanceState> _published = new();
+    private readonly InstanceOperations _operations;
     private readonly ConcurrentDictionary<string, byte> _own = new();
     private readonly ConcurrentDictionary<string, string> _pendingRootPasswords = new();
     private readonly ConcurrentDictionary<string, long> _maxHeldPages = new();
@@ -35,6 +33,7 @@ public sealed partial class LibvirtComputeEngine : IComputeEngine, IDisposable
     {
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _operations = new InstanceOperations(_events);
         _connection = new LibvirtConnection(options.Uri);
         _connection.Lifecycle += OnLifecycle;
         _connection.DeviceRemoved += _removals.Removed;
@@ -91,8 +90,7 @@ public sealed partial class LibvirtComputeEngine : IComputeEngine, IDisposable
     {
         _connection.Dispose();
         _admission.Dispose();
-        foreach (var gate in _locks.Values)
-            gate.Dispose();
+        _operations.Dispose();
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
@@ -137,8 +135,7 @@ public sealed partial class LibvirtComputeEngine : IComputeEngine, IDisposable
         }
     }
 
-    private InstanceState StateOf(DomainListing listing) =>
-        _transitions.TryGetValue(listing.Uuid, out var driven) ? driven : MapState(listing.State);
+    private InstanceState StateOf(DomainListing listing) => _operations.Driven(listing.Uuid) ?? MapState(listing.State);
 
     /// <summary>virDomainState: running, blocked and paused VMs hold their memory, so they count as running.</summary>
     private static InstanceState MapState(int state) => state switch
@@ -182,24 +179,10 @@ public sealed partial class LibvirtComputeEngine : IComputeEngine, IDisposable
         return 0;
     }
 
-    private void Publish(string instanceId, InstanceState state, string? operationId)
-    {
-        if (_published.TryGetValue(instanceId, out var last) && last == state)
-            return;
-        _published[instanceId] = state;
-        _events.Publish(new EngineEvent(DateTimeOffset.UtcNow, EngineEventKind.StateChanged, instanceId, operationId, State: state));
-    }
-
-    private void Progress(string instanceId, string? operationId, int percent, string message)
-    {
-        if (!string.IsNullOrEmpty(operationId))
-            _events.Publish(new EngineEvent(DateTimeOffset.UtcNow, EngineEventKind.Progress, instanceId, operationId, percent, message));
-    }
-
     /// <summary>State changes nobody here asked for (the guest powered off, someone used virsh) still reach the panel.</summary>
     private void OnLifecycle(string uuid, DomainLifecycle lifecycle)
     {
-        if (!_own.ContainsKey(uuid) || _transitions.ContainsKey(uuid))
+        if (!_own.ContainsKey(uuid))
             return;
         InstanceState? state = lifecycle switch
         {
@@ -210,7 +193,7 @@ public sealed partial class LibvirtComputeEngine : IComputeEngine, IDisposable
             _ => null,
         };
         if (state is { } changed)
-            Publish(uuid, changed, null);
+            _operations.Observed(uuid, changed);
     }
 
     /// <summary>Runs blocking libvirt work off the caller's thread and turns libvirt's errors into the engine's.</summary>
@@ -240,28 +223,9 @@ public sealed partial class LibvirtComputeEngine : IComputeEngine, IDisposable
         _ => new EngineException(EngineErrorCode.Failed, $"libvirt: {failure.Message}"),
     };
 
-    /// <summary>One mutating operation on an instance: serialized, announced as succeeded or failed.</summary>
-    private async Task<T> OperateAsync<T>(string instanceId, string? operationId, Func<Task<T>> body)
-    {
-        var gate = _locks.GetOrAdd(instanceId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync();
-        try
-        {
-            var result = await BlockingAsync(body);
-            if (!string.IsNullOrEmpty(operationId))
-                _events.Publish(new EngineEvent(DateTimeOffset.UtcNow, EngineEventKind.OperationSucceeded, instanceId, operationId, 100));
-            return result;
-        }
-        catch (EngineException failure) when (!string.IsNullOrEmpty(operationId))
-        {
-            _events.Publish(new EngineEvent(DateTimeOffset.UtcNow, EngineEventKind.OperationFailed, instanceId, operationId, 0, failure.Message));
-            throw;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    /// <summary>One mutating operation on an instance: off-thread, serialized, announced as succeeded or failed.</summary>
+    private Task<T> OperateAsync<T>(string instanceId, string? operationId, Func<Task<T>> body) =>
+        _operations.RunAsync(instanceId, operationId, () => BlockingAsync(body));
 
     private Task<T> Operate<T>(string instanceId, string? operationId, Func<T> body) =>
         OperateAsync(instanceId, operationId, () => Task.FromResult(body()));
