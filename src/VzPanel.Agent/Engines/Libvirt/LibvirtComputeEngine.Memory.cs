@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using VzPanel.Agent.Engines.Host;
 using VzPanel.Agent.Engines.Libvirt.Native;
+using static VzPanel.Agent.Engines.InstanceRules;
 
 namespace VzPanel.Agent.Engines.Libvirt;
 
@@ -74,7 +75,7 @@ public sealed partial class LibvirtComputeEngine
     public Task<InstanceInfo> SetVCpusAsync(string instanceId, int vcpus, string operationId, CancellationToken cancellationToken) =>
         Operate(instanceId, operationId, () =>
         {
-            EnsureVCpus(vcpus);
+            EnsureVCpus(vcpus, HostFacts.CpuCount);
             var (listing, _) = Own(instanceId);
             var running = IsActive(StateOf(listing));
             _api.SetVcpus(instanceId, vcpus, running ? LibvirtApi.AffectLive | LibvirtApi.AffectConfig : LibvirtApi.AffectConfig);

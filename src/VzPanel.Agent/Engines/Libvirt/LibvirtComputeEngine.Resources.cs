@@ -1,6 +1,7 @@
 using System.Security;
 using VzPanel.Agent.Engines.Host;
 using VzPanel.Agent.Engines.Libvirt.Native;
+using static VzPanel.Agent.Engines.InstanceRules;
 
 namespace VzPanel.Agent.Engines.Libvirt;
 
@@ -11,19 +12,14 @@ public sealed partial class LibvirtComputeEngine
 
     private VmTemplate Validate(InstanceDefinition definition)
     {
-        if (!Guid.TryParse(definition.Id, out _))
-            throw Invalid($"instance id '{definition.Id}' is not a UUID");
-        if (string.IsNullOrWhiteSpace(definition.Name))
-            throw Invalid("name is empty");
+        EnsureIdentity(definition);
         if (definition.Kind != InstanceKind.VirtualMachine)
             throw Invalid("this node runs virtual machines (libvirt); containers go to an LXC node");
         var template = FindTemplate(definition.Template) ?? throw Invalid(
             $"template '{definition.Template}' is not in this node's template cache (it has: {string.Join(", ", VmTemplate.LoadAll(_options.TemplateDirectory).Select(t => t.Name).DefaultIfEmpty("none"))})");
-        if (definition.DiskGib < 0)
-            throw Invalid($"disk size {definition.DiskGib} GiB is negative");
         EnsureMemory(definition.MemoryMib, template);
         EnsureGuaranteePercent(definition.MemoryGuaranteePercent);
-        EnsureVCpus(definition.VCpus);
+        EnsureVCpus(definition.VCpus, HostFacts.CpuCount);
         return template;
     }
 
@@ -36,20 +32,6 @@ public sealed partial class LibvirtComputeEngine
         if (memoryMib > max)
             throw Invalid($"memory {memoryMib} MiB exceeds what a VM on this node may have ({max} MiB)");
     }
-
-    private static void EnsureGuaranteePercent(int percent)
-    {
-        if (percent is < 0 or > 100)
-            throw Invalid($"memory guarantee {percent}% is outside 0–100%");
-    }
-
-    private static void EnsureVCpus(int vcpus)
-    {
-        if (vcpus < 1 || vcpus > HostFacts.CpuCount)
-            throw Invalid($"{vcpus} vCPUs is outside 1–{HostFacts.CpuCount} (the node's CPU count)");
-    }
-
-    private static EngineException Invalid(string message) => new(EngineErrorCode.InvalidArgument, message);
 
     private VmTemplate? FindTemplate(string name) =>
         VmTemplate.LoadAll(_options.TemplateDirectory).FirstOrDefault(t => t.Name == name);

@@ -1,4 +1,5 @@
 using System.Text;
+using static VzPanel.Agent.Engines.InstanceRules;
 
 namespace VzPanel.Agent.Engines.Lxc;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using VzPanel.Agent.Engines.Host;
+using static VzPanel.Agent.Engines.InstanceRules;
 
 namespace VzPanel.Agent.Engines.Lxc;
 

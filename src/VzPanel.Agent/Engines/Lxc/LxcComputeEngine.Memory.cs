@@ -1,4 +1,5 @@
 using VzPanel.Agent.Engines.Host;
+using static VzPanel.Agent.Engines.InstanceRules;
 
 namespace VzPanel.Agent.Engines.Lxc;
 
@@ -43,7 +44,7 @@ public sealed partial class LxcComputeEngine
     public Task<InstanceInfo> SetVCpusAsync(string instanceId, int vcpus, string operationId, CancellationToken cancellationToken) =>
         OperateAsync(instanceId, operationId, async () =>
         {
-            EnsureVCpus(vcpus);
+            EnsureVCpus(vcpus, HostFacts.CpuCount);
             var changed = Own(instanceId) with { VCpus = vcpus };
             if (await CgroupAsync(instanceId) is { } cgroup)
                 ApplyLive(instanceId, cgroup, changed, growing: false);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using VzPanel.Agent.Engines.Host;
+using static VzPanel.Agent.Engines.InstanceRules;
 
 namespace VzPanel.Agent.Engines.Lxc;
 
@@ -11,19 +12,14 @@ public sealed partial class LxcComputeEngine
 
     private CtTemplate Validate(InstanceDefinition definition)
     {
-        if (!Guid.TryParse(definition.Id, out _))
-            throw Invalid($"instance id '{definition.Id}' is not a UUID");
-        if (string.IsNullOrWhiteSpace(definition.Name))
-            throw Invalid("name is empty");
+        EnsureIdentity(definition);
         if (definition.Kind != InstanceKind.Container)
             throw Invalid("this node runs containers (LXC); virtual machines go to a libvirt node");
         var template = FindTemplate(definition.Template) ?? throw Invalid(
             $"template '{definition.Template}' is not in this node's template cache (it has: {string.Join(", ", CtTemplate.LoadAll(_options.TemplateDirectory).Select(t => t.Name).DefaultIfEmpty("none"))})");
-        if (definition.DiskGib < 0)
-            throw Invalid($"disk size {definition.DiskGib} GiB is negative");
         EnsureMemory(definition.MemoryMib, template.MinMemoryMib);
         EnsureGuaranteePercent(definition.MemoryGuaranteePercent);
-        EnsureVCpus(definition.VCpus);
+        EnsureVCpus(definition.VCpus, HostFacts.CpuCount);
         EnsureHostname(Hostname(definition));
         foreach (var address in definition.IpAddresses ?? [])
             EnsureAddress(address);
@@ -41,18 +37,6 @@ public sealed partial class LxcComputeEngine
         var ram = HostFacts.Memory().TotalMib;
         if (memoryMib > ram)
             throw Invalid($"memory {memoryMib} MiB exceeds the node's RAM ({ram} MiB)");
-    }
-
-    private static void EnsureGuaranteePercent(int percent)
-    {
-        if (percent is < 0 or > 100)
-            throw Invalid($"memory guarantee {percent}% is outside 0–100%");
-    }
-
-    private static void EnsureVCpus(int vcpus)
-    {
-        if (vcpus < 1 || vcpus > HostFacts.CpuCount)
-            throw Invalid($"{vcpus} vCPUs is outside 1–{HostFacts.CpuCount} (the node's CPU count)");
     }
 
     /// <summary>
@@ -100,8 +84,6 @@ public sealed partial class LxcComputeEngine
 
     private static string WithPrefix(string address) =>
         address.Contains('/', StringComparison.Ordinal) ? address : address + (address.Contains(':', StringComparison.Ordinal) ? "/64" : "/24");
-
-    private static EngineException Invalid(string message) => new(EngineErrorCode.InvalidArgument, message);
 
     [GeneratedRegex("^[a-z_][a-z0-9_.-]{0,31}$")]
     private static partial Regex UserName();

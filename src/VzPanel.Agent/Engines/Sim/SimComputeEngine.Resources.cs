@@ -24,7 +24,7 @@ public sealed partial class SimComputeEngine
     public Task<InstanceInfo> SetMemoryGuaranteeAsync(string instanceId, int percent, string operationId, CancellationToken cancellationToken) =>
         RunOperationAsync(SimOperation.SetGuarantee, instanceId, operationId, async () =>
         {
-            SimDefinitions.EnsureGuaranteePercent(percent);
+            InstanceRules.EnsureGuaranteePercent(percent);
             lock (_gate)
             {
                 var instance = Find(instanceId);
@@ -39,7 +39,7 @@ public sealed partial class SimComputeEngine
     public Task<InstanceInfo> SetVCpusAsync(string instanceId, int vcpus, string operationId, CancellationToken cancellationToken) =>
         RunOperationAsync(SimOperation.SetVCpus, instanceId, operationId, async () =>
         {
-            SimDefinitions.EnsureVCpus(vcpus, _options);
+            InstanceRules.EnsureVCpus(vcpus, _options.CpuCount);
             lock (_gate)
                 EnsureSettled(Find(instanceId));
             await SimLatencies.WaitAsync(_options.Latency, SimOperation.SetVCpus, cancellationToken);

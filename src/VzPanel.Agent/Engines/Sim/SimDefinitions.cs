@@ -1,3 +1,5 @@
+using static VzPanel.Agent.Engines.InstanceRules;
+
 namespace VzPanel.Agent.Engines.Sim;
 
 /// <summary>Checks a create request against the node's limits and turns it into sim state.</summary>
@@ -7,17 +9,12 @@ public static class SimDefinitions
 
     public static SimInstance ToInstance(InstanceDefinition definition, SimOptions options, long defaultDiskGib)
     {
-        if (!Guid.TryParse(definition.Id, out _))
-            throw Invalid($"instance id '{definition.Id}' is not a UUID");
-        if (string.IsNullOrWhiteSpace(definition.Name))
-            throw Invalid("name is empty");
+        EnsureIdentity(definition);
         if (string.IsNullOrWhiteSpace(definition.Template))
             throw Invalid("template is empty");
-        if (definition.DiskGib < 0)
-            throw Invalid($"disk size {definition.DiskGib} GiB is negative");
         EnsureMemory(definition.MemoryMib, options);
         EnsureGuaranteePercent(definition.MemoryGuaranteePercent);
-        EnsureVCpus(definition.VCpus, options);
+        EnsureVCpus(definition.VCpus, options.CpuCount);
 
         return new SimInstance
         {
@@ -45,18 +42,4 @@ public static class SimDefinitions
         if (memoryMib > options.RamMib)
             throw Invalid($"memory {memoryMib} MiB exceeds the node's RAM ({options.RamMib} MiB)");
     }
-
-    public static void EnsureGuaranteePercent(int percent)
-    {
-        if (percent is < 0 or > 100)
-            throw Invalid($"memory guarantee {percent}% is outside 0–100%");
-    }
-
-    public static void EnsureVCpus(int vcpus, SimOptions options)
-    {
-        if (vcpus < 1 || vcpus > options.CpuCount)
-            throw Invalid($"{vcpus} vCPUs is outside 1–{options.CpuCount} (the node's CPU count)");
-    }
-
-    private static EngineException Invalid(string message) => new(EngineErrorCode.InvalidArgument, message);
 }

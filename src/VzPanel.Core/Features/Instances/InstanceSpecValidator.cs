@@ -33,12 +33,15 @@ public sealed class InstanceSpecValidator : AbstractValidator<InstanceSpec>
             .OverridePropertyName(nameof(InstanceSpec.CpuLimitPercent))
             .WithMessage(s => $"The CPU limit is a percentage of one core, from 1 to {s.VCpus * 100} for {s.VCpus} vCPU(s).");
         RuleFor(s => s.Hostname!).Must(BeAHostname).When(s => !string.IsNullOrEmpty(s.Hostname))
-            .WithMessage("A hostname is up to 253 characters of dot-separated labels (letters, digits, '-'), each 1–63 long.");
+            .WithMessage($"A hostname is up to {MaxHostnameLength} characters of dot-separated labels (letters, digits, '-'), each 1–63 long.");
         RuleForEach(s => s.IpAddresses).Must(ip => IPAddress.TryParse(ip, out _))
             .WithMessage((_, ip) => $"'{ip}' is not an IP address.");
     }
 
+    /// <summary>DNS allows 253, but a Linux server keeps its name in the kernel's 64-byte field: longer names cannot be set.</summary>
+    private const int MaxHostnameLength = 64;
+
     private static bool BeAHostname(string host) =>
-        host.Length <= 253 && host.Split('.').All(label =>
+        host.Length <= MaxHostnameLength && host.Split('.').All(label =>
             label.Length is > 0 and <= 63 && label[0] != '-' && label[^1] != '-' && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'));
 }
