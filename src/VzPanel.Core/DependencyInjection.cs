@@ -8,6 +8,7 @@ using VzPanel.Core.Data;
 using VzPanel.Core.Common;
 using VzPanel.Core.Data.Embedded;
 using VzPanel.Core.Features.Audit;
+using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Dashboard;
 using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Identity;
@@ -77,6 +78,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<TemplateCatalog>();
         builder.Services.AddScoped<INodeObservations, NodeObservations>();
         builder.Services.AddScoped<IGuestInfoQueries, GuestInfoQueries>();
+        builder.Services.AddScoped<ICounterQueries, CounterQueries>();
         builder.Services.AddHostedService<NodeOfflineMonitor>();
         builder.Services.AddScoped<DatabaseInitializer>();
         return builder;

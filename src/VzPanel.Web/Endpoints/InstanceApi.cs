@@ -1,4 +1,5 @@
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Operations;
@@ -30,6 +31,18 @@ internal static class InstanceApi
                 WithInstance(reference, lookup, async id => (await guest.GetAsync(id, ct)).ToHttp(TypedResults.Ok), ct))
             .WithSummary("What the server's guest tools report, read from its node now: OS, memory the guest sees, which tools apply. "
                 + "503 when the node does not answer.");
+
+        instances.MapGet("/{reference}/counters", (string reference, InstanceLookup lookup, ICounterQueries counters, CancellationToken ct) =>
+                WithInstance(reference, lookup, async id => (await counters.GetInstanceAsync(id, ct)).ToHttp(TypedResults.Ok), ct))
+            .WithSummary("The server's beancounter-style resource counters (held, peak, barrier, limit, failures; pages, bytes or counts) "
+                + "and OOM kills, read from its node now. 503 when the node does not answer.");
+
+        // Beside the server's own counters: the same rows for every running server of a node, for staff.
+        app.MapGet("/api/v1/nodes/{id:guid}/counters", async (Guid id, ICounterQueries counters, CancellationToken ct) =>
+                (await counters.GetNodeAsync(id, ct)).ToHttp(TypedResults.Ok))
+            .RequireAuthorization(Policies.Staff).WithTags("Nodes")
+            .WithSummary($"The counters of the node's running servers by name (the first {CounterQueries.NodeLimit}; notShown counts the rest), "
+                + "each read from the node now; a server the node cannot tell about carries the reason in unavailable.");
 
         var change = instances.MapGroup("").RequireAuthorization(Policies.ManageInstances);
 

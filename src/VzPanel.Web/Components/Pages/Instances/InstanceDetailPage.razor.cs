@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Tenancy;
@@ -43,6 +44,9 @@ public sealed partial class InstanceDetailPage : IDisposable
     [Inject] public required PanelEvents Events { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
+
+    /// <summary>Empty in a host without the counters feature (bUnit tests of the page's other cards): no counters card then.</summary>
+    [Inject] public required IEnumerable<ICounterQueries> Counters { get; init; }
 
     private bool Busy => _operation is { IsFinished: false };
 

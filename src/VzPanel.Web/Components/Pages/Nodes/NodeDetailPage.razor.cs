@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Counters;
+using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Nodes.Enrollment;
@@ -29,6 +31,9 @@ public sealed partial class NodeDetailPage : IDisposable
     [Inject] public required INodeAdministration Enrollment { get; init; }
     [Inject] public required INodeObservations Observations { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
+
+    /// <summary>Empty in a host without the counters feature (bUnit tests of the page's other cards): no counters card then.</summary>
+    [Inject] public required IEnumerable<ICounterQueries> Counters { get; init; }
 
     protected override async Task OnParametersSetAsync()
     {
@@ -73,6 +78,10 @@ public sealed partial class NodeDetailPage : IDisposable
         _loaded = true;
         _crumbs = [new("Nodes", "/nodes"), new(_details?.Node.Name ?? "?", null, disabled: true)];
     }
+
+    /// <summary>Which servers run here as the inventory says: the counters card reads again when this changes.</summary>
+    private static string RunningServers(NodeDetails details) =>
+        string.Join(',', details.Instances.Where(i => i.State == InstanceState.Running).Select(i => i.Id));
 
     private async Task RenewTokenAsync()
     {
