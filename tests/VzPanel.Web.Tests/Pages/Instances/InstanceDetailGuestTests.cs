@@ -1,12 +1,14 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Tenancy;
 using VzPanel.Web.Components.Pages.Instances;
 using VzPanel.Web.Security;
+using VzPanel.Web.Tests.Pages.Nodes;
 using VzPanel.Web.Tests.Pages.Operations;
 
 namespace VzPanel.Web.Tests.Pages.Instances;
@@ -23,6 +25,7 @@ public sealed class InstanceDetailGuestTests : VzPanelTestContext
         Services.AddSingleton<IInstanceCommands>(new FakeInstanceCommands());
         Services.AddSingleton<IOperationQueries>(new FakeOperationQueries());
         Services.AddSingleton<IGuestInfoQueries>(_guest);
+        Services.AddSingleton<ICounterQueries>(new FakeCounterQueries());
         AddAuthorization().SetAuthorized("acme").SetPolicies(Policies.SignedIn, Policies.ManageInstances);
         Services.AddSingleton(new CurrentAccess(AccessScope.ForTenant(FakeInstanceQueries.Acme)));
     }

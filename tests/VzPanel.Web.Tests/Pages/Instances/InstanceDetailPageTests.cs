@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
@@ -9,6 +10,7 @@ using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Tenancy;
 using VzPanel.Web.Components.Pages.Instances;
 using VzPanel.Web.Security;
+using VzPanel.Web.Tests.Pages.Nodes;
 using VzPanel.Web.Tests.Pages.Operations;
 
 namespace VzPanel.Web.Tests.Pages.Instances;
@@ -26,6 +28,7 @@ public sealed class InstanceDetailPageTests : VzPanelTestContext
         Services.AddSingleton<IInstanceCommands>(_commands);
         Services.AddSingleton<IOperationQueries>(_operations);
         Services.AddSingleton<IGuestInfoQueries>(_guest);
+        Services.AddSingleton<ICounterQueries>(new FakeCounterQueries());
     }
 
     private PanelEvents Events => Services.GetRequiredService<PanelEvents>();

@@ -1,10 +1,11 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Instances;
-using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Nodes.Enrollment;
+using VzPanel.Core.Features.Nodes;
 using VzPanel.Web.Components.Pages.Nodes;
 using VzPanel.Web.Security;
 
@@ -20,6 +21,7 @@ public sealed class NodeDetailPageTests : VzPanelTestContext
         Services.AddSingleton<INodeQueries>(_queries);
         Services.AddSingleton<INodeObservations>(_live);
         Services.AddSingleton<INodeAdministration>(new FakeNodeAdministration());
+        Services.AddSingleton<ICounterQueries>(new FakeCounterQueries());
         AddAuthorization().SetAuthorized("support").SetPolicies(Policies.Staff);
     }
 

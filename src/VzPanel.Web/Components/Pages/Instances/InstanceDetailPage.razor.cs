@@ -46,7 +46,7 @@ public sealed partial class InstanceDetailPage : IDisposable
     [Inject] public required TimeProvider Clock { get; init; }
 
     /// <summary>Empty in a host without the counters feature (bUnit tests of the page's other cards): no counters card then.</summary>
-    [Inject] public required IEnumerable<ICounterQueries> Counters { get; init; }
+    [Inject] public required ICounterQueries Counters { get; init; }
 
     private bool Busy => _operation is { IsFinished: false };
 

@@ -33,7 +33,7 @@ public sealed partial class NodeDetailPage : IDisposable
     [Inject] public required ISnackbar Snackbar { get; init; }
 
     /// <summary>Empty in a host without the counters feature (bUnit tests of the page's other cards): no counters card then.</summary>
-    [Inject] public required IEnumerable<ICounterQueries> Counters { get; init; }
+    [Inject] public required ICounterQueries Counters { get; init; }
 
     protected override async Task OnParametersSetAsync()
     {

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using VzPanel.IntegrationTests.Infrastructure;
+using VzPanel.IntegrationTests.Vms;
+using static VzPanel.IntegrationTests.Infrastructure.ServerPages;
+
+namespace VzPanel.IntegrationTests.Containers;
+
+/// <summary>
+/// Issue 6 as a new user tries it: the quick-start panel (embedded database) runs, next to its sim nodes, the real
+/// LXC node ct-1 with the busybox template. In Chromium the admin creates a container on it, resizes it live (the
+/// container's cgroup follows), reads its counters on the node page, and deletes it; LXC keeps nothing of it.
+/// </summary>
+public sealed class QuickStartContainerTests(BrowserServer browser) : IAsyncLifetime
+{
+    private const string Name = "ct-ui-1";
+    private const string Template = "busybox-x86_64";
+    private static readonly LocatorAssertionsToHaveAttributeOptions Within = new() { Timeout = 90_000 };
+    private readonly string _root = Path.Combine("/var/lib/vzpanel-test", $"qs-ct-{Guid.NewGuid():N}"[..16]);
+    private PanelProcess? _panel;
+
+    private string DataDirectory => Path.Combine(_root, "panel");
+    private string LxcPath => Path.Combine(DataDirectory, "agents", "ct-1", "containers");
+
+    public ValueTask InitializeAsync()
+    {
+        if (!File.Exists(Path.Combine("/var/lib/vzpanel-agent/templates/ct", Template, "template.json")))
+            throw new InvalidOperationException($"the container template {Template} is missing; `./vzpanel test` builds it (deploy/ct-templates/build-ct-template.sh busybox)");
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task QuickStart_ContainerOnTheLxcNode_IsCreatedResizedLiveCountedAndDeleted_FromTheBrowser()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _panel = await PanelProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Panel__DataDirectory"] = DataDirectory,   // no connection string: the embedded database, as the quick start runs
+            ["Panel__LocalAgents__Count"] = "3",
+            ["Panel__LocalAgents__FirstPort"] = PanelProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Panel__LocalAgents__AgentPath"] = PanelProcess.BuiltDll("VzPanel.Agent"),
+            ["Panel__LocalAgents__Libvirt"] = "off",   // vm-1 has its own test (QuickStartVmNodeTests)
+        });
+        var password = _panel.PrintedAdminPassword.ShouldNotBeNull();
+        using var admin = _panel.CreateClient();
+        await SignInForm.PostAsync(admin, "admin", password);
+        var ctNode = (await WaitForNodesAsync(admin, ct)).Single(n => n.GetProperty("name").GetString() == "ct-1");
+        ctNode.GetProperty("engine").GetString().ShouldBe("Lxc");
+        var nodeId = ctNode.GetProperty("id").GetGuid();
+        var details = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/nodes/{nodeId}", ct);
+        details.GetProperty("templates").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ShouldContain(Template);
+        details.GetProperty("versions").GetProperty("criu").GetString().ShouldNotBeNullOrEmpty();   // live or cold migration, said before it matters
+
+        var page = await browser.SignedInPageAsync(_panel.BaseUrl, "admin", password, new ViewportSize { Width = 1440, Height = 900 });
+        try
+        {
+            await CreateResizeCountDeleteAsync(page, nodeId);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Shot("ct-failed.png"), FullPage = true });
+            throw;
+        }
+    }
+
+    private async Task CreateResizeCountDeleteAsync(IPage page, Guid nodeId)
+    {
+        await page.GetByTestId("nav-servers").ClickAsync();
+        await page.GetByTestId("new-server").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await dialog.GetByTestId("create-name").FillAsync(Name);
+        await ChooseAsync(page, "create-template", Template);
+        await ChooseAsync(page, "create-memory-unit", "MiB");
+        await dialog.GetByTestId("create-memory").FillAsync("256");
+        await ChooseAsync(page, "create-tenant", "Acme Hosting");
+        await ChooseAsync(page, "create-node", "ct-1");
+        await page.ScreenshotAsync(new() { Path = Shot("ct-create-dialog.png") });
+
+        var clock = Stopwatch.StartNew();
+        await dialog.GetByTestId("create-submit").ClickAsync();
+        await ExpectOperationSucceededAsync(page, Within);
+        await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Running");
+        Measurements.Write($"browser: create a 256 MiB container on ct-1 until the page shows it Running: {clock.Elapsed.TotalSeconds:0.0} s");
+        var id = ServerId(page);
+        CgroupLimitMiB(id).ShouldBe(256);
+
+        clock.Restart();
+        await ResizeAsync(page, Name, 512, "512 MiB", Within);
+        Measurements.Write($"browser: container memory 256 -> 512 MiB live until the page shows it: {clock.Elapsed.TotalMilliseconds:0} ms");
+        CgroupLimitMiB(id).ShouldBe(512);
+        await page.ScreenshotAsync(new() { Path = Shot("ct-resized.png"), FullPage = true });
+
+        await page.GotoAsync(new Uri(_panel!.BaseUrl, $"/nodes/{nodeId}").ToString());
+        var counters = page.GetByTestId("node-counters").GetByTestId("counters-instance").Filter(new() { HasText = Name });
+        await Assertions.Expect(counters.GetByTestId("counter-row").Filter(new() { HasText = "physpages" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(counters.GetByTestId("counter-row").Filter(new() { HasText = "numproc" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("ct-node-counters.png"), FullPage = true });
+
+        await counters.GetByTestId("counters-instance-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("instance-name")).ToHaveTextAsync(Name);
+        await DeleteAsync(page, Name);
+        Directory.Exists(Path.Combine(LxcPath, id.ToString())).ShouldBeFalse();
+        Directory.Exists(Path.Combine(DataDirectory, "agents", "ct-1", "private", id.ToString())).ShouldBeFalse();
+    }
+
+    /// <summary>The container's memory limit as its cgroup has it (cgroup v1 here), read the way an administrator would.</summary>
+    private long CgroupLimitMiB(Guid id)
+    {
+        var info = Process.Start(new ProcessStartInfo("lxc-info") { ArgumentList = { "-P", LxcPath, "-n", id.ToString(), "-p", "-H" }, RedirectStandardOutput = true })!;
+        var pid = info.StandardOutput.ReadToEnd().Trim();
+        info.WaitForExit();
+        var path = File.ReadLines($"/proc/{pid}/cgroup").Select(l => l.Split(':', 3)).Single(p => p[1] == "memory")[2];
+        return long.Parse(File.ReadAllText(Path.Join("/sys/fs/cgroup/memory", path, "memory.limit_in_bytes")).Trim(), CultureInfo.InvariantCulture) / (1024 * 1024);
+    }
+
+    private static async Task<List<JsonElement>> WaitForNodesAsync(HttpClient admin, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var nodes = (await admin.GetFromJsonAsync<List<JsonElement>>("/api/v1/nodes", ct))!;
+            if (nodes.Count == 4 && nodes.All(n => n.GetProperty("state").GetString() == "Online")) return nodes;
+            if (clock.Elapsed > TimeSpan.FromSeconds(120)) throw new TimeoutException($"The quick-start fleet did not come online: {JsonSerializer.Serialize(nodes)}");
+            await Task.Delay(250, ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_panel is not null) await _panel.DisposeAsync();
+        if (Directory.Exists(LxcPath))
+        {
+            foreach (var container in Directory.EnumerateDirectories(LxcPath))
+                Process.Start("lxc-stop", ["-P", LxcPath, "-n", Path.GetFileName(container), "-k"]).WaitForExit();
+        }
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+}
