@@ -37,13 +37,6 @@ internal static class InstanceApi
             .WithSummary("The server's beancounter-style resource counters (held, peak, barrier, limit, failures; pages, bytes or counts) "
                 + "and OOM kills, read from its node now. 503 when the node does not answer.");
 
-        // Beside the server's own counters: the same rows for every running server of a node, for staff.
-        app.MapGet("/api/v1/nodes/{id:guid}/counters", async (Guid id, ICounterQueries counters, CancellationToken ct) =>
-                (await counters.GetNodeAsync(id, ct)).ToHttp(TypedResults.Ok))
-            .RequireAuthorization(Policies.Staff).WithTags("Nodes")
-            .WithSummary($"The counters of the node's running servers by name (the first {CounterQueries.NodeLimit}; notShown counts the rest), "
-                + "each read from the node now; a server the node cannot tell about carries the reason in unavailable.");
-
         var change = instances.MapGroup("").RequireAuthorization(Policies.ManageInstances);
 
         change.MapPost("/", async (CreateInstanceRequest request, IInstanceCommands commands, CancellationToken ct) =>

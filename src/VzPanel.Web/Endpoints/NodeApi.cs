@@ -1,3 +1,4 @@
+using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Web.Security;
@@ -17,6 +18,12 @@ internal static class NodeApi
         nodes.MapGet("/{id:guid}", async (Guid id, INodeQueries queries, CancellationToken ct) =>
                 await queries.GetAsync(id, ct) is { } node ? Results.Ok(node) : Results.Problem(statusCode: 404, detail: "Node was not found."))
             .RequireAuthorization(Policies.Staff).WithSummary("One node: capacity, inventory instances on it, drift.");
+
+        nodes.MapGet("/{id:guid}/counters", async (Guid id, ICounterQueries counters, CancellationToken ct) =>
+                (await counters.GetNodeAsync(id, ct)).ToHttp(TypedResults.Ok))
+            .RequireAuthorization(Policies.Staff)
+            .WithSummary($"The counters of the node's running servers by name (the first {CounterQueries.NodeLimit}; notShown counts the rest), "
+                + "each read from the node now; a server the node cannot tell about carries the reason in unavailable.");
 
         nodes.MapPost("/", async (AddNodeRequest request, NodeEnrollmentService enrollment, CancellationToken ct) =>
                 (await enrollment.AddNodeAsync(request, ct)).ToHttp(issued => Results.Created($"/api/v1/nodes/{issued.NodeId}", issued)))
