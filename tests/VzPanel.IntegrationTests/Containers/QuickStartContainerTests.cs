@@ -14,6 +14,7 @@ namespace VzPanel.IntegrationTests.Containers;
 /// LXC node ct-1 with the busybox template. In Chromium the admin creates a container on it, resizes it live (the
 /// container's cgroup follows), reads its counters on the node page, and deletes it; LXC keeps nothing of it.
 /// </summary>
+[Collection(nameof(QuickStartCollection))]
 public sealed class QuickStartContainerTests(BrowserServer browser) : IAsyncLifetime
 {
     private const string Name = "ct-ui-1";
@@ -71,10 +72,10 @@ public sealed class QuickStartContainerTests(BrowserServer browser) : IAsyncLife
         await page.GetByTestId("nav-servers").ClickAsync();
         await page.GetByTestId("new-server").ClickAsync();
         var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog.GetByTestId("create-name")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await dialog.GetByTestId("create-name").FillAsync(Name);
         await ChooseAsync(page, "create-template", Template);
-        await ChooseAsync(page, "create-memory-unit", "MiB");
-        await dialog.GetByTestId("create-memory").FillAsync("256");
+        await FillMemoryMiBAsync(page, dialog, 256);
         await ChooseAsync(page, "create-tenant", "Acme Hosting");
         await ChooseAsync(page, "create-node", "ct-1");
         await page.ScreenshotAsync(new() { Path = Shot("ct-create-dialog.png") });

@@ -4,6 +4,7 @@ using VzPanel.IntegrationTests.Infrastructure;
 namespace VzPanel.IntegrationTests.Host;
 
 /// <summary>The quick start as a new user lives it: no configuration at all, a stop, and a second start.</summary>
+[Collection(nameof(QuickStartCollection))]
 public sealed class EmbeddedDefaultTests : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"vzpanel-home-{Guid.NewGuid():N}"[..23]);

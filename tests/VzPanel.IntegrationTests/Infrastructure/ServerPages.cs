@@ -17,6 +17,20 @@ public static partial class ServerPages
         await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
 
+    /// <summary>
+    /// Switches the create dialog's memory to MiB and types the size. Choosing the unit converts the shown value on the
+    /// server (1 GiB becomes 1024); typing before that round trip ends would add to the old value.
+    /// </summary>
+    public static async Task FillMemoryMiBAsync(IPage page, ILocator dialog, int mib)
+    {
+        await ChooseAsync(page, "create-memory-unit", "MiB");
+        var memory = dialog.GetByTestId("create-memory");
+        await Assertions.Expect(memory).ToHaveValueAsync("1024", new() { Timeout = 30_000 });
+        var text = mib.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await memory.FillAsync(text);
+        await Assertions.Expect(memory).ToHaveValueAsync(text);
+    }
+
     /// <summary>The operation card of the detail page shows the newest operation finished well.</summary>
     public static async Task ExpectOperationSucceededAsync(IPage page, LocatorAssertionsToHaveAttributeOptions within)
     {

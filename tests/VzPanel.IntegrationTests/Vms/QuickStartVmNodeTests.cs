@@ -13,6 +13,7 @@ namespace VzPanel.IntegrationTests.Vms;
 /// a real libvirt agent vm-1 that reports the VM template; the demo servers stay on the sim nodes. The data directory
 /// is under /var/lib/vzpanel-test (QEMU must reach the disk folder in it); the VM node's pool is removed afterwards.
 /// </summary>
+[Collection(nameof(QuickStartCollection))]
 public sealed partial class QuickStartVmNodeTests : IAsyncLifetime
 {
     private readonly string _root = Path.Combine("/var/lib/vzpanel-test", $"qs-{Guid.NewGuid():N}"[..13]);

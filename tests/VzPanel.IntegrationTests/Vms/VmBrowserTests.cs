@@ -37,13 +37,13 @@ public sealed class VmBrowserTests(VmFleet fleet, BrowserServer browser)
         await page.GetByTestId("nav-servers").ClickAsync();
         await page.GetByTestId("new-server").ClickAsync();
         var dialog = page.Locator(".mud-dialog");
-        await Assertions.Expect(dialog.GetByTestId("create-name")).ToBeVisibleAsync();
+        // The dialog reads templates, customers and nodes first; a machine busy booting VMs can take a while.
+        await Assertions.Expect(dialog.GetByTestId("create-name")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await page.ScreenshotAsync(new() { Path = Shot("vm-create-dialog-opened.png") });
         await dialog.GetByText("VM", new() { Exact = true }).ClickAsync();
         await dialog.GetByTestId("create-name").FillAsync(Name);
         await ChooseAsync(page, "create-template", VmFleet.Template);
-        await ChooseAsync(page, "create-memory-unit", "MiB");
-        await dialog.GetByTestId("create-memory").FillAsync("512");
+        await FillMemoryMiBAsync(page, dialog, 512);
         await ChooseAsync(page, "create-tenant", VmFleet.TenantName);
         await ChooseAsync(page, "create-node", VmFleet.NodeName);
         await Assertions.Expect(dialog).ToContainTextAsync($"{VmFleet.Template} — ");
