@@ -13,6 +13,7 @@ using VzPanel.Core.Features.Dashboard;
 using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Nodes.Enrollment;
@@ -78,6 +79,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<TemplateCatalog>();
         builder.Services.AddScoped<INodeObservations, NodeObservations>();
         builder.Services.AddScoped<IGuestInfoQueries, GuestInfoQueries>();
+        builder.Services.AddScoped<IMigrationPlanner, MigrationPlanner>();
         builder.Services.AddScoped<ICounterQueries, CounterQueries>();
         builder.Services.AddHostedService<NodeOfflineMonitor>();
         builder.Services.AddScoped<DatabaseInitializer>();

@@ -2,6 +2,7 @@ using VzPanel.Core.Common;
 using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Web.Security;
 
@@ -36,6 +37,13 @@ internal static class InstanceApi
                 WithInstance(reference, lookup, async id => (await counters.GetInstanceAsync(id, ct)).ToHttp(TypedResults.Ok), ct))
             .WithSummary("The server's beancounter-style resource counters (held, peak, barrier, limit, failures; pages, bytes or counts) "
                 + "and OOM kills, read from its node now. 503 when the node does not answer.");
+
+        instances.MapPost("/{reference}/migrations/dry-run", (string reference, MigrationDryRunRequest? request, InstanceLookup lookup,
+                IMigrationPlanner planner, CancellationToken ct) =>
+                WithInstance(reference, lookup, async id => (await planner.DryRunAsync(id, request?.TargetNodeId, ct)).ToHttp(TypedResults.Ok), ct))
+            .RequireAuthorization(Policies.Staff)
+            .WithSummary("What migrating the server would do, changing nothing: the target (the given node, or the one placement would "
+                + "choose), live or cold and why, the expected transfer, and every pre-check with what it found. canMigrate is false when one fails.");
 
         var change = instances.MapGroup("").RequireAuthorization(Policies.ManageInstances);
 
@@ -107,3 +115,6 @@ internal static class InstanceApi
         };
     }
 }
+
+/// <summary>The dry run's question: to which node (none: where placement would put it).</summary>
+public sealed record MigrationDryRunRequest(Guid? TargetNodeId);
