@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using VzPanel.Agent.Cli;
 using VzPanel.Agent.Engines.Libvirt;
+using VzPanel.Agent.Engines.Lxc;
 using VzPanel.Agent.Tests.Support;
 
 namespace VzPanel.Agent.Tests.Cli;
@@ -53,6 +54,43 @@ public sealed class TemplateCommandTests : IDisposable
         exit.ShouldBe(ExitCodes.Usage);
         error.ShouldContain(reason);
         VmTemplate.LoadAll(Cache).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ImportCt_OwnRootfsTarball_IsListedWithItsChecksumAndReadyForTheEngine()
+    {
+        var rootfs = Path.Combine(_work.Path, "rootfs");
+        Directory.CreateDirectory(Path.Combine(rootfs, "sbin"));
+        await File.WriteAllTextAsync(Path.Combine(rootfs, "sbin", "init"), "#!/bin/sh\n", TestContext.Current.CancellationToken);
+        var tarball = Path.Combine(_work.Path, "my-rootfs.tar.gz");
+        Process.Start("tar", ["-C", rootfs, "-czf", tarball, "."]).WaitForExit();
+        var ctCache = Path.Combine(_work.Path, "ct");
+
+        var (exit, output, error) = await RunAsync("template", "import-ct", "--ct-template-dir", ctCache, "--name", "my-distro-1", "--rootfs", tarball,
+            "--version", "3", "--os-id", "mydistro", "--halt-signal", "SIGRTMIN+3");
+
+        exit.ShouldBe(ExitCodes.Ok, error);
+        output.ShouldContain("template my-distro-1 3 imported");
+        var template = CtTemplate.LoadAll(ctCache).ShouldHaveSingleItem();
+        (template.OsId, template.Init, template.HaltSignal).ShouldBe(("mydistro", "/sbin/init", "SIGRTMIN+3"));
+        template.EnsureIntact();   // the recorded SHA-256 matches the copied tarball
+        (await RunAsync("template", "list", "--template-dir", Cache, "--ct-template-dir", ctCache)).Output.ShouldStartWith("my-distro-1\t3\tlinux\tcontainer");
+    }
+
+    [Fact]
+    public async Task ImportCt_TarballWithoutItsInit_IsRefusedAndNothingIsLeft()
+    {
+        var rootfs = Path.Combine(_work.Path, "empty-rootfs");
+        Directory.CreateDirectory(Path.Combine(rootfs, "etc"));
+        var tarball = Path.Combine(_work.Path, "empty.tar.gz");
+        Process.Start("tar", ["-C", rootfs, "-czf", tarball, "."]).WaitForExit();
+        var ctCache = Path.Combine(_work.Path, "ct");
+
+        var (exit, _, error) = await RunAsync("template", "import-ct", "--ct-template-dir", ctCache, "--name", "broken", "--rootfs", tarball);
+
+        exit.ShouldBe(ExitCodes.Usage);
+        error.ShouldContain("has no /sbin/init");
+        Directory.Exists(ctCache).ShouldBeFalse();
     }
 
     private string QemuImgCreate(string format, string size)

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace VzPanel.Agent.Engines.Libvirt;
 
 /// <summary>What an administrator brings: their own QCOW2 image (optionally a kernel and initrd for direct boot).</summary>
@@ -19,12 +17,11 @@ public sealed record TemplateImportRequest(
 /// Puts an image into the node's VM template cache. The image is copied (the template must not change
 /// under VMs whose disks use it as backing file), checked with qemu-img, and published in one rename.
 /// </summary>
-public static partial class TemplateImport
+public static class TemplateImport
 {
     public static VmTemplate Import(string templateDirectory, TemplateImportRequest request)
     {
-        if (!NamePattern().IsMatch(request.Name))
-            throw Invalid($"template name '{request.Name}' may only hold lower-case letters, digits, '.', '_' and '-' (like debian-12-x86_64)");
+        TemplateName.Ensure(request.Name);
         if (request.OsFamily is not ("linux" or "windows"))
             throw Invalid($"OS family '{request.OsFamily}' is not linux or windows");
         foreach (var file in new[] { request.ImagePath, request.KernelPath, request.InitrdPath }.OfType<string>())
@@ -69,7 +66,4 @@ public static partial class TemplateImport
     }
 
     private static EngineException Invalid(string message) => new(EngineErrorCode.InvalidArgument, message);
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,99}$")]
-    private static partial Regex NamePattern();
 }
