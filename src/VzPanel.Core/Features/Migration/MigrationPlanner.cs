@@ -47,7 +47,7 @@ public sealed class MigrationPlanner(IDbContextFactory<VzPanelDbContext> dbFacto
     {
         var source = loads.Single(l => l.Node.Id == instance.NodeId).Node;
         var others = loads.Where(l => l.Node.Id != source.Id && l.Node.Engine == source.Engine).ToList();
-        var guaranteed = (instance.MemoryMiB * instance.MemoryGuaranteePercent + 99) / 100;
+        var guaranteed = Instance.GuaranteeOf(instance.MemoryMiB, instance.MemoryGuaranteePercent);
         var chosen = Placement.Choose(others, instance.Kind, instance.MemoryMiB, guaranteed, instance.VCpus,
             instance.Kind == InstanceKind.Vm ? instance.Template?.Name : null);
         return chosen.IsSuccess ? chosen.Value : others.OrderBy(l => l.Node.Name, StringComparer.Ordinal).FirstOrDefault();

@@ -20,7 +20,7 @@ public static class MigrationRules
         var to = target.Node;
         var running = instance.State == InstanceState.Running;
         var (mode, why) = Mode(instance, from, to);
-        var guaranteed = (instance.MemoryMiB * instance.MemoryGuaranteePercent + 99) / 100;
+        var guaranteed = Instance.GuaranteeOf(instance.MemoryMiB, instance.MemoryGuaranteePercent);
         List<MigrationCheck> checks =
         [
             Check("state", running || instance.State == InstanceState.Stopped,
