@@ -83,12 +83,12 @@ public sealed partial class LxcComputeEngine
     public async Task<GuestInfo> GetGuestInfoAsync(string instanceId, CancellationToken cancellationToken)
     {
         var spec = Own(instanceId);
-        if (await _lxc.StateAsync(instanceId) != "RUNNING" || await CgroupAsync(instanceId) is not { } cgroup)
+        if (await _lxc.ProbeAsync(instanceId) is not { State: "RUNNING", InitPid: { } pid })
             return new GuestInfo(false, "the container is not running", spec.OsId, "", "", "", 0, 0, GuestTools.AllUnavailable("the container is not running"));
         var release = await _lxc.AttachAsync(instanceId, ["cat", "/etc/os-release"], GuestCall, cancellationToken: cancellationToken);
         var os = GuestNetworkText.OsRelease(release.Succeeded ? release.StdoutText : "");
         var osId = os.GetValueOrDefault("ID", spec.OsId);
-        var usedMib = cgroup.WorkingSetBytes() / MiB;
+        var usedMib = ContainerCgroup.Of(pid).WorkingSetBytes() / MiB;
         return new GuestInfo(true, "", osId, os.GetValueOrDefault("PRETTY_NAME", os.GetValueOrDefault("NAME", spec.Template)),
             os.GetValueOrDefault("VERSION_ID", ""), Host.HostFacts.KernelRelease, spec.MemoryMib, Math.Max(0, spec.MemoryMib - usedMib),
             GuestTools.For(osId));

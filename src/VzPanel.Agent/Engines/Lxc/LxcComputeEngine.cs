@@ -22,6 +22,9 @@ public sealed partial class LxcComputeEngine : IComputeEngine, IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _pendingRootPasswords = new();
     private readonly LxcMonitor _monitor;
 
+    /// <summary>Asked once: heartbeats read the node facts every few seconds, and the tools do not change under a running agent.</summary>
+    private static readonly Lazy<Task<string>> LxcVersion = new(LxcVersionAsync);
+
     public LxcComputeEngine(LxcOptions options, ILogger<LxcComputeEngine>? logger = null)
     {
         _options = options;
@@ -56,7 +59,7 @@ public sealed partial class LxcComputeEngine : IComputeEngine, IDisposable
             _options.NodeName, EngineKind.Lxc, HostFacts.CpuCount, ramMib, HostReserveMib(ramMib), AgentVersion.Current,
             new Dictionary<string, string>
             {
-                ["lxc"] = await LxcVersionAsync(),
+                ["lxc"] = await LxcVersion.Value,
                 ["kernel"] = HostFacts.KernelRelease,
                 ["cgroup"] = ContainerCgroup.HostFlavor == CgroupFlavor.V1 ? "v1 (memory)" : "v2",
                 ["criu"] = criu.Summary,
@@ -126,8 +129,9 @@ public sealed partial class LxcComputeEngine : IComputeEngine, IDisposable
 
     private async Task<InstanceInfo> ToInfoAsync(string id, ContainerSpec spec)
     {
-        var state = await StateAsync(id);
-        var usedMib = IsActive(state) && await CgroupAsync(id) is { } cgroup ? cgroup.WorkingSetBytes() / (1024 * 1024) : 0;
+        var probe = await _lxc.ProbeAsync(id);
+        var state = _operations.Driven(id) ?? Map(probe.State);
+        var usedMib = IsActive(state) && probe.InitPid is { } pid ? ContainerCgroup.Of(pid).WorkingSetBytes() / MiB : 0;
         return new InstanceInfo(id, spec.Name, InstanceKind.Container, state, spec.MemoryMib, spec.GuaranteePercent, spec.VCpus, usedMib,
             spec.Addresses, spec.Hostname, spec.Template);
     }
@@ -136,7 +140,7 @@ public sealed partial class LxcComputeEngine : IComputeEngine, IDisposable
 
     /// <summary>The running container's cgroups, or null when it is not running.</summary>
     private async Task<ContainerCgroup?> CgroupAsync(string id) =>
-        await _lxc.InitPidAsync(id) is { } pid ? ContainerCgroup.Of(pid) : null;
+        (await _lxc.ProbeAsync(id)).InitPid is { } pid ? ContainerCgroup.Of(pid) : null;
 
     private async Task OnMonitored(string name)
     {

@@ -13,17 +13,24 @@ public sealed class LxcTools(string lxcPath)
 
     public string LxcPath { get; } = lxcPath;
 
-    public async Task<string> StateAsync(string name)
+    /// <summary>State and init PID in one `lxc-info` (with two fields it labels them: "State: RUNNING", "PID: 123").</summary>
+    public async Task<LxcProbe> ProbeAsync(string name)
     {
-        var result = await RunAsync("lxc-info", ["-n", name, "-s", "-H"], Quick);
-        return result.Succeeded ? result.StdoutText.Trim() : "STOPPED";
+        var result = await RunAsync("lxc-info", ["-n", name, "-s", "-p"], Quick);
+        var state = "STOPPED";
+        int? pid = null;
+        foreach (var line in result.Succeeded ? result.StdoutText.Split('\n') : [])
+        {
+            var parts = line.Split(':', 2, StringSplitOptions.TrimEntries);
+            if (parts is ["State", var value])
+                state = value;
+            else if (parts is ["PID", var number] && int.TryParse(number, out var parsed))
+                pid = parsed;
+        }
+        return new LxcProbe(state, pid);
     }
 
-    public async Task<int?> InitPidAsync(string name)
-    {
-        var result = await RunAsync("lxc-info", ["-n", name, "-p", "-H"], Quick);
-        return result.Succeeded && int.TryParse(result.StdoutText.Trim(), out var pid) ? pid : null;
-    }
+    public async Task<string> StateAsync(string name) => (await ProbeAsync(name)).State;
 
     public async Task StartAsync(string name, TimeSpan timeout)
     {
@@ -71,3 +78,6 @@ public sealed class LxcTools(string lxcPath)
 
     private static string Seconds(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>What `lxc-info` says of a container: LXC's state name and, while it runs, its init's PID on the host.</summary>
+public sealed record LxcProbe(string State, int? InitPid);
