@@ -37,14 +37,8 @@ public sealed class QuickStartContainerTests(BrowserServer browser) : IAsyncLife
     public async Task QuickStart_ContainerOnTheLxcNode_IsCreatedResizedLiveCountedAndDeleted_FromTheBrowser()
     {
         var ct = TestContext.Current.CancellationToken;
-        _panel = await PanelProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Panel__DataDirectory"] = DataDirectory,   // no connection string: the embedded database, as the quick start runs
-            ["Panel__LocalAgents__Count"] = "3",
-            ["Panel__LocalAgents__FirstPort"] = PanelProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Panel__LocalAgents__AgentPath"] = PanelProcess.BuiltDll("VzPanel.Agent"),
-            ["Panel__LocalAgents__Libvirt"] = "off",   // vm-1 has its own test (QuickStartVmNodeTests)
-        });
+        // vm-1 has its own test (QuickStartVmNodeTests).
+        _panel = await PanelProcess.StartQuickStartAsync(DataDirectory, vmNode: false, containerNode: true);
         var password = _panel.PrintedAdminPassword.ShouldNotBeNull();
         using var admin = _panel.CreateClient();
         await SignInForm.PostAsync(admin, "admin", password);

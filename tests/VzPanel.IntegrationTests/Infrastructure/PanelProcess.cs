@@ -37,6 +37,20 @@ public sealed partial class PanelProcess : IAsyncDisposable
     /// <summary>The one-time admin password the panel printed, if it printed one.</summary>
     public string? PrintedAdminPassword => PasswordLine().Match(Output) is { Success: true } m ? m.Groups[1].Value : null;
 
+    /// <summary>
+    /// The quick start as `./vzpanel run` runs it: no connection string (the embedded database in
+    /// <paramref name="dataDirectory"/>), three sim agents, and the real nodes asked for (vm-1 on libvirt, ct-1 on LXC).
+    /// </summary>
+    public static Task<PanelProcess> StartQuickStartAsync(string dataDirectory, bool vmNode, bool containerNode) => StartAsync(new Dictionary<string, string>
+    {
+        ["Panel__DataDirectory"] = dataDirectory,
+        ["Panel__LocalAgents__Count"] = "3",
+        ["Panel__LocalAgents__FirstPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Panel__LocalAgents__AgentPath"] = BuiltDll("VzPanel.Agent"),
+        ["Panel__LocalAgents__Libvirt"] = vmNode ? "auto" : "off",
+        ["Panel__LocalAgents__Lxc"] = containerNode ? "auto" : "off",
+    });
+
     /// <summary>Starts the panel with <paramref name="environment"/> added and waits until /health/ready answers 200.</summary>
     public static async Task<PanelProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {

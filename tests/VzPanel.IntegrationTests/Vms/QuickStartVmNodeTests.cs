@@ -36,14 +36,8 @@ public sealed partial class QuickStartVmNodeTests : IAsyncLifetime
     public async Task QuickStart_WithLibvirt_RunsTheVmNodeNextToTheSimNodes_WithNothingSeededOnIt()
     {
         var ct = TestContext.Current.CancellationToken;
-        _panel = await PanelProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Panel__DataDirectory"] = DataDirectory,   // no connection string: the embedded database, as the quick start runs
-            ["Panel__LocalAgents__Count"] = "3",
-            ["Panel__LocalAgents__FirstPort"] = PanelProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Panel__LocalAgents__AgentPath"] = PanelProcess.BuiltDll("VzPanel.Agent"),
-            ["Panel__LocalAgents__Lxc"] = "off",   // the container node ct-1 has its own test (QuickStartContainerTests)
-        });
+        // The container node ct-1 has its own test (QuickStartContainerTests).
+        _panel = await PanelProcess.StartQuickStartAsync(DataDirectory, vmNode: true, containerNode: false);
         using var admin = _panel.CreateClient();
         await SignInForm.PostAsync(admin, "admin", _panel.PrintedAdminPassword.ShouldNotBeNull());
 
