@@ -22,6 +22,8 @@ public sealed class BrowserServer : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: run ./vzpanel test (it installs chromium), or apt-get install chromium.");
         _playwright = await Playwright.CreateAsync();
+        // The suite shares two cores with QEMU guests under TCG: a live update may take longer than Playwright's 5 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,

@@ -109,12 +109,14 @@ public sealed partial class VmLifecycleTests(VmFleet fleet, VmLifecycleTests.Sha
         for (var round = 0; round < 3; round++)
         {
             agentGrows.Add(await AgentSetMemoryAsync(id, 1024));
-            (await fleet.GuestMemoryAsync(id)).TotalMiB.ShouldBeInRange(booted.TotalMiB + 448, booted.TotalMiB + 576);
+            (await WaitForGuestAsync(id, m => m.TotalMiB >= booted.TotalMiB + 448, "the guest to online the new DIMM"))
+                .TotalMiB.ShouldBeInRange(booted.TotalMiB + 448, booted.TotalMiB + 576);
             agentShrinks.Add(await AgentSetMemoryAsync(id, 512));
             await WaitForGuestAsync(id, m => m.TotalMiB <= booted.TotalMiB + 64, "the guest to give the 512 MiB back");
             panelGrows.Add((await OperationTiming.MeasureAsync(owner, "panel: memory 512 → 1024 MiB live", () => owner.SetMemoryAsync(Name, "1024M"),
                 ChangeWithin)).ShouldHaveSucceeded());
-            (await fleet.GuestMemoryAsync(id)).TotalMiB.ShouldBeInRange(booted.TotalMiB + 448, booted.TotalMiB + 576);
+            (await WaitForGuestAsync(id, m => m.TotalMiB >= booted.TotalMiB + 448, "the guest to online the new DIMM"))
+                .TotalMiB.ShouldBeInRange(booted.TotalMiB + 448, booted.TotalMiB + 576);
             panelShrinks.Add((await OperationTiming.MeasureAsync(owner, "panel: memory 1024 → 512 MiB live", () => owner.SetMemoryAsync(Name, "512M"),
                 ChangeWithin)).ShouldHaveSucceeded());
             await WaitForGuestAsync(id, m => m.TotalMiB <= booted.TotalMiB + 64, "the guest to give the 512 MiB back");
