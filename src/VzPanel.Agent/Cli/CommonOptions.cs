@@ -15,12 +15,14 @@ public sealed class CommonOptions
     public Option<string> Engine { get; } = new("--engine") { Description = "Compute engine", DefaultValueFactory = _ => "sim" };
     public Option<string> Listen { get; } = new("--listen") { Description = "IP:port of the NodeAgent endpoint (port 0 = any free port)", DefaultValueFactory = _ => AgentOptions.DefaultListen };
     public Option<string?> Advertise { get; } = new("--advertise") { Description = "host:port the panel uses to reach this agent" };
+    public Option<string?> MigrationListen { get; } = new("--migration-listen") { Description = "IP:port where other nodes send migrated instances (default: the --listen IP, its port + 1)" };
     public Option<string> SimName { get; } = new("--sim-name") { Description = "Simulated node name", DefaultValueFactory = _ => Environment.MachineName };
     public Option<long> SimRam { get; } = Size("--sim-ram", "Simulated RAM (512M, 16G; plain number = MiB)", "16G");
     public Option<long> SimReserve { get; } = Size("--sim-reserve", "Simulated host reserve, kept out of guarantees", "1G");
     public Option<int> SimCpus { get; } = new("--sim-cpus") { Description = "Simulated CPU count", DefaultValueFactory = _ => 8 };
     public Option<string> SimLatency { get; } = new("--sim-latency") { Description = "zero (load tests) or demo (realistic delays)", DefaultValueFactory = _ => "zero" };
     public Option<double> SimFailRate { get; } = new("--sim-fail-rate") { Description = "Share of operations failing with Unavailable (0.0-1.0)", DefaultValueFactory = _ => 0.0 };
+    public Option<int> SimMigrationRate { get; } = new("--sim-migration-mibps") { Description = "Simulated migration bandwidth in MiB/s (0: instant, or 1024 with --sim-latency demo)", DefaultValueFactory = _ => 0 };
     public Option<int?> SimSeed { get; } = new("--sim-seed") { Description = "Seed of the fault dice" };
     public Option<int?> SimCrashAfter { get; } = new("--sim-crash-after") { Description = "Die abruptly when asked for operation N+1" };
     public Option<string[]> SimHang { get; } = new("--sim-hang") { Description = "Operations that never finish until cancelled (start, create, ...)", HelpName = "operation", AllowMultipleArgumentsPerToken = true };
@@ -49,7 +51,7 @@ public sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { DataDir, Engine, Listen, Advertise, SimName, SimRam, SimCpus, SimReserve, SimLatency, SimFailRate, SimSeed, SimCrashAfter, SimHang,
+        foreach (var option in new Option[] { DataDir, Engine, Listen, Advertise, MigrationListen, SimName, SimRam, SimCpus, SimReserve, SimLatency, SimMigrationRate, SimFailRate, SimSeed, SimCrashAfter, SimHang,
                      LibvirtUri, Accel, TemplateDir, Pool, PoolPath, HostReserve, VmNetwork, GuestAgentWait, Scope, LxcPath, CtPrivate, CtTemplateDir, CtNetwork, CtSwap })
             command.Add(option);
     }
@@ -64,6 +66,7 @@ public sealed class CommonOptions
             HostReserveMib = parsed.GetValue(SimReserve),
             Latency = parsed.GetValue(SimLatency) == "demo" ? SimLatencyProfile.Demo : SimLatencyProfile.Zero,
             FailRate = parsed.GetValue(SimFailRate),
+            MigrationMibPerSecond = parsed.GetValue(SimMigrationRate),
             Seed = parsed.GetValue(SimSeed),
             CrashAfterOperations = parsed.GetValue(SimCrashAfter),
         };
@@ -102,6 +105,7 @@ public sealed class CommonOptions
             Engine = parsed.GetValue(Engine) ?? "sim",
             Listen = parsed.GetValue(Listen) ?? AgentOptions.DefaultListen,
             Advertise = parsed.GetValue(Advertise),
+            MigrationListen = parsed.GetValue(MigrationListen),
             Sim = sim,
         };
     }

@@ -1,3 +1,5 @@
+using VzPanel.Agent.Engines.Migration;
+
 namespace VzPanel.Agent.Engines;
 
 /// <summary>
@@ -31,6 +33,27 @@ public interface IComputeEngine
     Task<KsmStatistics> GetKsmStatsAsync(CancellationToken cancellationToken);
     Task<IReadOnlyList<StoragePoolInfo>> ListStoragePoolsAsync(CancellationToken cancellationToken);
     Task<IReadOnlyList<VolumeInfo>> ListVolumesAsync(string? pool, CancellationToken cancellationToken);
+
+    // Migration, in the panel's steps (docs/decisions/0010-migration-in-steps.md). The gRPC layer makes each idempotent.
+
+    /// <summary>Target: checks it can take the instance (capacity, template) and readies what the transfer needs.</summary>
+    Task<IncomingMigration> PrepareIncomingAsync(InstanceDefinition definition, MigrationMode mode, string operationId, CancellationToken cancellationToken);
+
+    /// <summary>Target, engines that stream: takes in what the source's <see cref="MigrateOutAsync"/> sent over the transport.</summary>
+    Task AcceptIncomingAsync(string instanceId, Stream payload, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Source: moves the instance to the prepared target. Afterwards the source's copy is stopped and kept (the panel
+    /// deletes it once the target runs it); on failure the instance runs on the source as before.
+    /// </summary>
+    Task<MigrationOutcome> MigrateOutAsync(string instanceId, OutgoingMigration migration, IMigrationTransport transport,
+        Action<MigrationProgress> progress, string operationId, CancellationToken cancellationToken);
+
+    /// <summary>Target: registers the moved instance and, with <paramref name="start"/>, makes sure it runs.</summary>
+    Task<InstanceInfo> CompleteIncomingAsync(string instanceId, bool start, string operationId, CancellationToken cancellationToken);
+
+    /// <summary>Target: removes whatever a prepared or failed migration left; the instance's copy elsewhere is untouched.</summary>
+    Task AbortIncomingAsync(string instanceId, string operationId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Subscribes to state changes and operation progress. Completes once the subscription is live, so

@@ -23,6 +23,14 @@ public static class EngineMapping
         _ => InstanceState.Stopped,
     };
 
+    public static Engines.Migration.MigrationMode ToEngine(this Proto.MigrationMode mode) => mode switch
+    {
+        Proto.MigrationMode.Live => Engines.Migration.MigrationMode.Live,
+        Proto.MigrationMode.Cold => Engines.Migration.MigrationMode.Cold,
+        Proto.MigrationMode.Offline => Engines.Migration.MigrationMode.Offline,
+        _ => throw new global::Grpc.Core.RpcException(new global::Grpc.Core.Status(global::Grpc.Core.StatusCode.InvalidArgument, "mode is required")),
+    };
+
     public static EngineKind ToEngine(this Proto.Engine engine) => engine switch
     {
         Proto.Engine.Libvirt => EngineKind.Libvirt,

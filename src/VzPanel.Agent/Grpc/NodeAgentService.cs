@@ -1,6 +1,7 @@
 using Grpc.Core;
 using VzPanel.Agent.Contracts;
 using VzPanel.Agent.Engines;
+using VzPanel.Agent.Migration;
 using VzPanel.Agent.Operations;
 
 namespace VzPanel.Agent.Grpc;
@@ -10,7 +11,7 @@ namespace VzPanel.Agent.Grpc;
 /// engine; mutating calls go through <see cref="IdempotentOperations"/> (see NodeAgentService.Operations.cs).
 /// Engine failures become gRPC statuses in <see cref="EngineExceptionInterceptor"/>.
 /// </summary>
-public sealed partial class NodeAgentService(IComputeEngine engine, IdempotentOperations operations) : NodeAgent.NodeAgentBase
+public sealed partial class NodeAgentService(IComputeEngine engine, IdempotentOperations operations, MigrationDesk migrations) : NodeAgent.NodeAgentBase
 {
     public override async Task<NodeInfo> GetNodeInfo(GetNodeInfoRequest request, ServerCallContext context) =>
         (await engine.GetNodeInfoAsync(context.CancellationToken)).ToProto();

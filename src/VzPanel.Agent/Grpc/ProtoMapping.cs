@@ -59,6 +59,22 @@ public static class ProtoMapping
         _ => Proto.Engine.Unspecified,
     };
 
+    public static Proto.MigrationMode ToProto(this Engines.Migration.MigrationMode mode) => mode switch
+    {
+        Engines.Migration.MigrationMode.Live => Proto.MigrationMode.Live,
+        Engines.Migration.MigrationMode.Cold => Proto.MigrationMode.Cold,
+        _ => Proto.MigrationMode.Offline,
+    };
+
+    /// <summary>Null (no transfer running here) becomes <c>active = false</c>.</summary>
+    public static Proto.MigrationProgress ToProto(this Engines.Migration.MigrationProgress? progress) => progress is null
+        ? new Proto.MigrationProgress { Active = false }
+        : new Proto.MigrationProgress
+        {
+            Active = true, Phase = progress.Phase, TotalBytes = progress.TotalBytes, TransferredBytes = progress.TransferredBytes,
+            RemainingBytes = progress.RemainingBytes, DirtyBytesPerSecond = progress.DirtyBytesPerSecond,
+        };
+
     public static Proto.InstanceKind ToProto(this InstanceKind kind) =>
         kind == InstanceKind.VirtualMachine ? Proto.InstanceKind.Vm : Proto.InstanceKind.Ct;
 

@@ -15,6 +15,8 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add("--data-dir is empty");
         if (!IPEndPoint.TryParse(options.Listen, out var listen) || (listen.Port == 0 && !options.Listen.EndsWith(":0", StringComparison.Ordinal)))
             failures.Add($"--listen '{options.Listen}' is not an IP:port (e.g. 127.0.0.1:7443)");
+        if (options.MigrationListen is { } migration && !IPEndPoint.TryParse(migration, out _))
+            failures.Add($"--migration-listen '{migration}' is not an IP:port (e.g. 10.0.0.5:7444)");
         if (!Engines.Contains(options.Engine))
             failures.Add($"--engine '{options.Engine}' is not available in this build (available: {string.Join(", ", Engines)})");
         if (options.HeartbeatSeconds is < 1 or > 3600)
@@ -29,6 +31,8 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add($"--sim-reserve {sim.HostReserveMib} MiB must be at least 0 and below the RAM ({sim.RamMib} MiB)");
         if (sim.FailRate is < 0 or > 1 || double.IsNaN(sim.FailRate))
             failures.Add($"--sim-fail-rate {sim.FailRate} is outside 0.0–1.0");
+        if (sim.MigrationMibPerSecond < 0)
+            failures.Add($"--sim-migration-mibps {sim.MigrationMibPerSecond} is negative");
         if (sim.CrashAfterOperations is < 0)
             failures.Add("--sim-crash-after is negative");
         var libvirt = options.Libvirt;

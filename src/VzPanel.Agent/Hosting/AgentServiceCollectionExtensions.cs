@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using VzPanel.Agent.Grpc;
 using VzPanel.Agent.Heartbeats;
+using VzPanel.Agent.Migration;
 using VzPanel.Agent.Operations;
 using VzPanel.Agent.Security;
 
@@ -17,6 +18,7 @@ public static class AgentServiceCollectionExtensions
         {
             o.DataDirectory = options.DataDirectory;
             o.Listen = options.Listen;
+            o.MigrationListen = options.MigrationListen;
             o.Advertise = options.Advertise;
             o.Engine = options.Engine;
             o.HeartbeatSeconds = options.HeartbeatSeconds;
@@ -35,6 +37,11 @@ public static class AgentServiceCollectionExtensions
         services.AddSingleton<IdempotentOperations>();
         services.AddGrpc(grpc => grpc.Interceptors.Add<EngineExceptionInterceptor>());
         services.AddSingleton<AgentEndpoint>();
+        services.AddSingleton(sp => new MigrationTickets(options.DataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<MigrationListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<MigrationListener>());
+        services.AddSingleton<OutgoingMigrations>();
+        services.AddSingleton<MigrationDesk>();
         services.AddHostedService<HeartbeatService>();
         return services;
     }

@@ -3,9 +3,12 @@ using Google.Protobuf;
 using Grpc.Core;
 using VzPanel.Agent.Contracts;
 using VzPanel.Agent.Engines;
+using VzPanel.Agent.Engines.Migration;
 using VzPanel.Agent.Grpc;
 using EngineKind = VzPanel.Agent.Engines.EngineKind;
 using InstanceState = VzPanel.Agent.Engines.InstanceState;
+using MigrationMode = VzPanel.Agent.Engines.Migration.MigrationMode;
+using MigrationProgress = VzPanel.Agent.Engines.Migration.MigrationProgress;
 using Proto = VzPanel.Agent.Contracts;
 
 namespace VzPanel.Agent.Tests.Support;
@@ -129,6 +132,33 @@ public sealed class GrpcComputeEngine(NodeAgent.NodeAgentClient client) : ICompu
             return ValueTask.CompletedTask;
         }
     }
+
+    // Migration over the wire: the target's half is plain calls; the transfer itself needs two agents (AgentMigrationTests).
+    public async Task<IncomingMigration> PrepareIncomingAsync(InstanceDefinition definition, MigrationMode mode, string operationId, CancellationToken cancellationToken)
+    {
+        var spec = new InstanceSpec
+        {
+            Id = definition.Id, Name = definition.Name, Kind = definition.Kind.ToProto(), Template = definition.Template,
+            MemoryMib = definition.MemoryMib, MemoryGuaranteePercent = definition.MemoryGuaranteePercent, Vcpus = definition.VCpus, DiskGib = definition.DiskGib,
+        };
+        var target = await Call(() => client.PrepareMigrationTargetAsync(
+            new PrepareMigrationTargetRequest { OperationId = operationId, Spec = spec, Mode = mode.ToProto() }, cancellationToken: cancellationToken));
+        return new IncomingMigration(target.Engine.ToDictionary());
+    }
+
+    public Task AcceptIncomingAsync(string instanceId, System.IO.Stream payload, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("a transfer arrives on the migration listener, not over NodeAgent");
+
+    public Task<MigrationOutcome> MigrateOutAsync(string instanceId, OutgoingMigration migration, IMigrationTransport transport,
+        Action<MigrationProgress> progress, string operationId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the agent builds its own transport; see AgentMigrationTests");
+
+    public Task<InstanceInfo> CompleteIncomingAsync(string instanceId, bool start, string operationId, CancellationToken cancellationToken) =>
+        Instance(() => client.CompleteMigrationTargetAsync(
+            new CompleteMigrationTargetRequest { OperationId = operationId, InstanceId = instanceId, Start = start }, cancellationToken: cancellationToken));
+
+    public Task AbortIncomingAsync(string instanceId, string operationId, CancellationToken cancellationToken) =>
+        Call(() => client.AbortMigrationTargetAsync(new InstanceOperation { OperationId = operationId, InstanceId = instanceId }, cancellationToken: cancellationToken));
 
     private static async Task<InstanceInfo> Instance(Func<AsyncUnaryCall<OperationReply>> call) => (await Call(call)).Instance.ToEngine();
 

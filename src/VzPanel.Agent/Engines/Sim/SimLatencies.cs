@@ -41,7 +41,8 @@ public static class SimOperation
     public const string Exec = "exec";
     public const string SetPassword = "set-password";
     public const string SetNetwork = "set-network";
+    public const string Migrate = "migrate";
 
     public static readonly IReadOnlyList<string> All =
-        [Create, Start, Stop, Restart, Delete, SetMemory, SetGuarantee, SetVCpus, Exec, SetPassword, SetNetwork];
+        [Create, Start, Stop, Restart, Delete, SetMemory, SetGuarantee, SetVCpus, Exec, SetPassword, SetNetwork, Migrate];
 }

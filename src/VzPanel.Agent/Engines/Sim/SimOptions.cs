@@ -15,6 +15,9 @@ public sealed class SimOptions
 
     public SimLatencyProfile Latency { get; set; } = SimLatencyProfile.Zero;
 
+    /// <summary>Simulated migration bandwidth; 0 means as fast as the channel goes (the demo profile uses 1 GiB/s).</summary>
+    public int MigrationMibPerSecond { get; set; }
+
     /// <summary>Share of operations (mutating or exec) that fail with Unavailable (0.0–1.0), before doing anything.</summary>
     public double FailRate { get; set; }
 

@@ -5,6 +5,9 @@ public sealed class SimState
 {
     public List<SimInstance> Instances { get; set; } = [];
     public List<SimVolume> Volumes { get; set; } = [];
+
+    /// <summary>Migrations this node is the target of: prepared, then filled by the source's transfer.</summary>
+    public List<SimIncoming> Incoming { get; set; } = [];
     public long KsmFullScans { get; set; }
 }
 
@@ -38,4 +41,14 @@ public sealed class SimVolume
     public long CapacityBytes { get; set; }
     public long AllocationBytes { get; set; }
     public string BackingVolume { get; set; } = "";
+}
+
+public sealed class SimIncoming
+{
+    public string Id { get; set; } = "";
+    public bool WillRun { get; set; }
+
+    /// <summary>The instance as the source sent it; null until the transfer arrived.</summary>
+    public SimInstance? Received { get; set; }
+    public SimVolume? Volume { get; set; }
 }
