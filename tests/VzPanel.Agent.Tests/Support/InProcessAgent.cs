@@ -13,13 +13,22 @@ namespace VzPanel.Agent.Tests.Support;
 public sealed class InProcessAgent : IAsyncDisposable
 {
     private readonly TempDirectory _data = new();
-    private readonly TestPki _pki = new();
+    private readonly TestPki _pki;
+    private readonly bool _ownsPki;
     private readonly X509Certificate2 _panelCertificate;
     private WebApplication? _app;
     private AgentCredentials? _credentials;
     private GrpcChannel? _channel;
 
-    public InProcessAgent() => _panelCertificate = _pki.IssuePanelClient();
+    /// <param name="pki">A CA shared with other agents (they must trust each other to migrate); a private one by default.</param>
+    public InProcessAgent(TestPki? pki = null)
+    {
+        _ownsPki = pki is null;
+        _pki = pki ?? new TestPki();
+        _panelCertificate = _pki.IssuePanelClient();
+    }
+
+    public NodeIdentity Identity { get; private set; } = null!;
 
     public NodeAgent.NodeAgentClient Client { get; private set; } = null!;
 
@@ -27,7 +36,7 @@ public sealed class InProcessAgent : IAsyncDisposable
 
     public async Task StartAsync(Action<AgentOptions>? configure = null)
     {
-        AgentCredentialsWriter.Write(_pki, _data.Path);
+        Identity = AgentCredentialsWriter.Write(_pki, _data.Path);
         var options = new AgentOptions { DataDirectory = _data.Path, Listen = "127.0.0.1:0" };
         options.Sim.NodeName = "sim-grpc";
         options.Sim.RamMib = 8192;
@@ -52,7 +61,7 @@ public sealed class InProcessAgent : IAsyncDisposable
         }
         _credentials?.Dispose();
         _panelCertificate.Dispose();
-        _pki.Dispose();
+        if (_ownsPki) _pki.Dispose();
         _data.Dispose();
     }
 }
