@@ -70,6 +70,8 @@ public sealed partial class LxcComputeEngine
             DeleteTree(ContainerDirectory(instanceId));
             if (!keepVolumes)
                 DeleteTree(RootfsDirectory(instanceId));
+            // The marker of a migration that brought it here: with the container gone, an abort has nothing to remove.
+            DeleteTree(IncomingDirectory(instanceId));
             _operations.Forget(instanceId);
             _pendingRootPasswords.TryRemove(instanceId, out _);
             return true;

@@ -11,7 +11,7 @@ public sealed partial class LxcComputeEngine
         OperateAsync(instanceId, operationId, async () =>
         {
             var spec = Own(instanceId);
-            EnsureMemory(memoryMib, FindTemplate(spec.Template)?.MinMemoryMib ?? 16);
+            EnsureMemory(memoryMib, FindTemplate(spec.Template)?.MinMemoryMib ?? UnknownTemplateMinMemoryMib);
             var changed = spec with { MemoryMib = memoryMib };
             if (await CgroupAsync(instanceId) is { } cgroup)
             {

@@ -10,14 +10,59 @@ public sealed partial class LxcComputeEngine
     /// <summary>The kernel's limit on a host name (__NEW_UTS_LEN).</summary>
     private const int MaxHostnameBytes = 64;
 
+    /// <summary>The memory floor for a container whose template this node does not have (a migrated one).</summary>
+    private const long UnknownTemplateMinMemoryMib = 16;
+
     private CtTemplate Validate(InstanceDefinition definition)
+    {
+        EnsureContainer(definition);
+        var template = FindTemplate(definition.Template) ?? throw Invalid(
+            $"template '{definition.Template}' is not in this node's template cache (it has: {string.Join(", ", CtTemplate.LoadAll(_options.TemplateDirectory).Select(t => t.Name).DefaultIfEmpty("none"))})");
+        EnsureSettings(definition, template.MinMemoryMib);
+        return template;
+    }
+
+    /// <summary>The checks of a create for a container that arrives by migration: its files travel whole, so its template need not be here.</summary>
+    private void ValidateIncoming(InstanceDefinition definition)
+    {
+        EnsureContainer(definition);
+        EnsureSettings(definition, FindTemplate(definition.Template)?.MinMemoryMib ?? UnknownTemplateMinMemoryMib);
+    }
+
+    /// <summary>
+    /// A spec that came over the migration channel becomes an LXC config here, so it gets the checks the values had
+    /// when the panel set them: every value that reaches the config must be one line.
+    /// </summary>
+    private static void ValidateReceived(ContainerSpec spec)
+    {
+        if (spec.MemoryMib <= 0)
+            throw Invalid($"the received container asks for {spec.MemoryMib} MiB of memory");
+        EnsureGuaranteePercent(spec.GuaranteePercent);
+        EnsureVCpus(spec.VCpus, HostFacts.CpuCount);
+        EnsureHostname(spec.Hostname);
+        foreach (var address in spec.Addresses)
+            EnsureAddress(address);
+        if (spec.Gateway.Length > 0)
+            EnsureIp(spec.Gateway, "gateway");
+        foreach (var server in spec.DnsServers)
+            EnsureIp(server, "DNS server");
+        foreach (var (value, what) in new[] { (spec.Init, "init command"), (spec.HaltSignal, "halt signal") })
+        {
+            if (value.Length == 0 || value.Any(char.IsControl))
+                throw Invalid($"the received container's {what} is not one line of text");
+        }
+    }
+
+    private static void EnsureContainer(InstanceDefinition definition)
     {
         EnsureIdentity(definition);
         if (definition.Kind != InstanceKind.Container)
             throw Invalid("this node runs containers (LXC); virtual machines go to a libvirt node");
-        var template = FindTemplate(definition.Template) ?? throw Invalid(
-            $"template '{definition.Template}' is not in this node's template cache (it has: {string.Join(", ", CtTemplate.LoadAll(_options.TemplateDirectory).Select(t => t.Name).DefaultIfEmpty("none"))})");
-        EnsureMemory(definition.MemoryMib, template.MinMemoryMib);
+    }
+
+    private static void EnsureSettings(InstanceDefinition definition, long minMemoryMib)
+    {
+        EnsureMemory(definition.MemoryMib, minMemoryMib);
         EnsureGuaranteePercent(definition.MemoryGuaranteePercent);
         EnsureVCpus(definition.VCpus, HostFacts.CpuCount);
         EnsureHostname(Hostname(definition));
@@ -25,7 +70,6 @@ public sealed partial class LxcComputeEngine
             EnsureAddress(address);
         if (definition.RootPassword is { Length: > 0 } password)
             EnsurePassword(password);
-        return template;
     }
 
     private CtTemplate? FindTemplate(string name) => CtTemplate.LoadAll(_options.TemplateDirectory).FirstOrDefault(t => t.Name == name);
