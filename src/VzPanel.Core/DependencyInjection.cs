@@ -66,6 +66,8 @@ public static class DependencyInjection
         builder.Services.AddScoped<IOperationDispatcher, HangfireOperationDispatcher>();
         builder.Services.AddScoped<InstanceSteps>();
         builder.Services.AddScoped<OperationStore>();
+        builder.Services.AddScoped<MigrationSteps>();
+        builder.Services.AddScoped<MigrationStore>();
         builder.Services.AddScoped<OperationJob>();
         builder.Services.AddHostedService<OperationRequeuer>();
         builder.Services.AddHostedService<ReplicaEventBridge>();

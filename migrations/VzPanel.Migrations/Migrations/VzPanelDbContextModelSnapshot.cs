@@ -821,6 +821,10 @@ namespace VzPanel.Migrations.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
 
+                    b.Property<string>("Migration")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("migration");
+
                     b.Property<Guid?>("NodeId")
                         .HasColumnType("uuid")
                         .HasColumnName("node_id");

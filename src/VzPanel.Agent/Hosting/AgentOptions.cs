@@ -19,7 +19,7 @@ public sealed class AgentOptions
     /// <summary>host:port the panel should use to reach this agent; defaults to the enrolled one, else the bound address.</summary>
     public string? Advertise { get; set; }
 
-    /// <summary>IP:port where sources send instances to this node; default: the listen IP, the next port (port 0 stays 0).</summary>
+    /// <summary>IP:port where sources send instances to this node; default: the listen IP and any free port (the target tells the source which).</summary>
     public string? MigrationListen { get; set; }
 
     public string Engine { get; set; } = "sim";
@@ -38,6 +38,5 @@ public sealed class AgentOptions
 
     public IPEndPoint ListenEndPoint => IPEndPoint.Parse(Listen);
 
-    public IPEndPoint MigrationEndPoint => MigrationListen is { } given ? IPEndPoint.Parse(given)
-        : new IPEndPoint(ListenEndPoint.Address, ListenEndPoint.Port == 0 ? 0 : ListenEndPoint.Port + 1);
+    public IPEndPoint MigrationEndPoint => MigrationListen is { } given ? IPEndPoint.Parse(given) : new IPEndPoint(ListenEndPoint.Address, 0);
 }

@@ -66,6 +66,11 @@ internal static class InstanceApi
         change.MapPut("/{reference}/vcpus", (string reference, SetVCpusRequest body, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct) =>
             Change(reference, lookup, id => c.SetVCpusAsync(id, body.VCpus, ct), ct)).WithSummary("Change the number of vCPUs.");
 
+        change.MapPost("/{reference}/migrations", (string reference, MigrateCommand? body, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct) =>
+                Change(reference, lookup, id => c.MigrateAsync(id, body ?? new MigrateCommand(), ct), ct))
+            .WithSummary("Migrate a server (admins): to targetNodeId or where placement puts it; live when it runs (containers without CRIU "
+                + "move cold), within maxDowntimeMs (default 300) and bandwidthMibPerSecond (0 = unlimited). 409 names the failed pre-checks.");
+
         instances.MapGet("/create-options", (IInstanceQueries queries, CancellationToken ct) => queries.CreateOptionsAsync(ct))
             .WithSummary("Templates, customers and nodes the caller may choose when creating a server.");
     }

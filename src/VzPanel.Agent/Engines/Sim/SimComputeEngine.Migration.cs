@@ -12,6 +12,7 @@ namespace VzPanel.Agent.Engines.Sim;
 public sealed partial class SimComputeEngine
 {
     private const int FillerBytesPerMib = 1024;
+    private const int Steps = 10;
     private static readonly TimeSpan SimulatedSwitchOver = TimeSpan.FromMilliseconds(25);
 
     public Task<IncomingMigration> PrepareIncomingAsync(InstanceDefinition definition, MigrationMode mode, string operationId, CancellationToken cancellationToken) =>
@@ -82,21 +83,21 @@ public sealed partial class SimComputeEngine
             {
                 var memoryMib = migration.Mode == MigrationMode.Live ? SimAccounting.UsedMib(copy) : 0;
                 var diskMib = (volume?.AllocationBytes ?? 0) >> 20;
-                await SimulateTransferAsync(memoryMib, diskMib, migration, progress, cancellationToken);
-                if (migration.Mode == MigrationMode.Live)
-                {
-                    // Switch-over: the guest pauses here and resumes on the target.
-                    stoppedAt = clock.Elapsed;
-                    progress(new MigrationProgress("switch-over", memoryMib + diskMib << 20, memoryMib + diskMib << 20, 0, 0));
-                    await Task.Delay(SimulatedSwitchOver, cancellationToken);
-                }
                 copy.State = wasRunning ? InstanceState.Running : InstanceState.Stopped;
-                var payload = new SimPayload(copy, volume);
+                // The channel opens first, as a real transfer's would: a target that is gone fails it at once, one that
+                // dies on the way breaks it off.
                 var sent = await transport.SendAsync(async (stream, ct) =>
                 {
-                    await JsonSerializer.SerializeAsync(stream, payload, cancellationToken: ct);
+                    await JsonSerializer.SerializeAsync(stream, new SimPayload(copy, volume), cancellationToken: ct);
                     await stream.WriteAsync(new byte[] { (byte)'\n' }, ct);
-                    await stream.WriteAsync(new byte[(memoryMib + diskMib) * FillerBytesPerMib], ct);
+                    await SimulateTransferAsync(stream, memoryMib, diskMib, migration, progress, ct);
+                    if (migration.Mode == MigrationMode.Live)
+                    {
+                        // Switch-over: the guest pauses here and resumes on the target.
+                        stoppedAt = clock.Elapsed;
+                        progress(new MigrationProgress("switch-over", memoryMib + diskMib << 20, memoryMib + diskMib << 20, 0, 0));
+                        await Task.Delay(SimulatedSwitchOver, ct);
+                    }
                 }, cancellationToken);
                 if (migration.Mode == MigrationMode.Live) SetState(instanceId, InstanceState.Stopped, operationId);
                 var downtime = stoppedAt is { } at ? clock.Elapsed - at : TimeSpan.Zero;
@@ -124,6 +125,7 @@ public sealed partial class SimComputeEngine
                     if (start)
                         SimAccounting.EnsureGuaranteeFits(_options, _state.Instances, instanceId, received.MemoryMib, received.GuaranteePercent);
                     received.State = InstanceState.Stopped;
+                    received.ArrivedByMigration = true;
                     _state.Instances.Add(received);
                     _state.Volumes.RemoveAll(v => v.InstanceId == instanceId);
                     _state.Volumes.Add(incoming.Volume ?? SimObservations.NewVolume(received));
@@ -143,29 +145,35 @@ public sealed partial class SimComputeEngine
             lock (_gate)
             {
                 _state.Incoming.RemoveAll(i => i.Id == instanceId);
-                // Completed here but rolled back: the source's copy is the instance, this one goes.
-                if (_state.Instances.RemoveAll(i => i.Id == instanceId) > 0)
+                // Completed here but rolled back: the source's copy is the instance, this one goes. An instance of that id
+                // that did not arrive by migration (a prepare refused because it is here) is left alone.
+                if (_state.Instances.RemoveAll(i => i.Id == instanceId && i.ArrivedByMigration) > 0)
                     _state.Volumes.RemoveAll(v => v.InstanceId == instanceId);
                 _store.Save(_state);
             }
             return Task.FromResult(true);
         }, cancellationToken);
 
-    /// <summary>Ten progress steps over the time the simulated bandwidth needs; a live guest keeps dirtying memory.</summary>
-    private async Task SimulateTransferAsync(long memoryMib, long diskMib, OutgoingMigration migration, Action<MigrationProgress> progress, CancellationToken ct)
+    /// <summary>
+    /// Ten steps over the time the simulated bandwidth needs, each sending its share of filler (1 KiB per MiB) so a
+    /// broken channel shows; a live guest keeps dirtying memory.
+    /// </summary>
+    private async Task SimulateTransferAsync(Stream stream, long memoryMib, long diskMib, OutgoingMigration migration, Action<MigrationProgress> progress,
+        CancellationToken ct)
     {
         var rate = migration.BandwidthMibPerSecond > 0 ? migration.BandwidthMibPerSecond
             : _options.MigrationMibPerSecond > 0 ? _options.MigrationMibPerSecond
             : _options.Latency == SimLatencyProfile.Demo ? 1024 : 0;
         var totalMib = memoryMib + diskMib;
         var dirty = migration.Mode == MigrationMode.Live ? (memoryMib << 20) / 20 : 0;
-        const int steps = 10;
-        for (var step = 1; step <= steps; step++)
+        var filler = new byte[Math.Max(1, totalMib * FillerBytesPerMib / Steps)];
+        for (var step = 1; step <= Steps; step++)
         {
-            if (rate > 0) await Task.Delay(TimeSpan.FromSeconds((double)totalMib / rate / steps), ct);
-            else ct.ThrowIfCancellationRequested();
-            var done = (totalMib << 20) * step / steps;
-            progress(new MigrationProgress(step * totalMib / steps <= diskMib ? "disk" : "memory", totalMib << 20, done, (totalMib << 20) - done, dirty));
+            if (rate > 0) await Task.Delay(TimeSpan.FromSeconds((double)totalMib / rate / Steps), ct);
+            await stream.WriteAsync(filler, ct);
+            await stream.FlushAsync(ct);
+            var done = (totalMib << 20) * step / Steps;
+            progress(new MigrationProgress(step * totalMib / Steps <= diskMib ? "disk" : "memory", totalMib << 20, done, (totalMib << 20) - done, dirty));
         }
     }
 

@@ -30,6 +30,9 @@ public sealed class SimInstance
     public long PhysPagesMaxHeld { get; set; }
     public long PhysPagesFailCount { get; set; }
 
+    /// <summary>Came here by a migration; only such a copy may an abort of the target remove.</summary>
+    public bool ArrivedByMigration { get; set; }
+
     /// <summary>Only when each user's password was last set; the password itself is never kept.</summary>
     public Dictionary<string, DateTimeOffset> PasswordSetAt { get; set; } = [];
 }

@@ -14,4 +14,5 @@ public interface IInstanceCommands
     Task<Result<OperationView>> SetMemoryAsync(Guid instanceId, string memory, CancellationToken ct);
     Task<Result<OperationView>> SetMemoryGuaranteeAsync(Guid instanceId, int percent, CancellationToken ct);
     Task<Result<OperationView>> SetVCpusAsync(Guid instanceId, int vcpus, CancellationToken ct);
+    Task<Result<OperationView>> MigrateAsync(Guid instanceId, Migration.MigrateCommand command, CancellationToken ct);
 }

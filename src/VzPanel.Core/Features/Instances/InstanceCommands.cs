@@ -7,6 +7,7 @@ using VzPanel.Core.Data;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Capacity;
 using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Operations.Jobs;
 using VzPanel.Core.Features.Tenancy;
@@ -20,8 +21,8 @@ namespace VzPanel.Core.Features.Instances;
 /// </summary>
 public sealed partial class InstanceCommands(
     IDbContextFactory<VzPanelDbContext> dbFactory, CurrentAccess access, AuditLog audit, IOperationDispatcher dispatcher,
-    PanelEvents events, IValidator<InstanceSpec> validator, InstanceUsageProbe usage, OperationSecrets secrets, TimeProvider clock,
-    ILogger<InstanceCommands> logger) : IInstanceCommands
+    PanelEvents events, IValidator<InstanceSpec> validator, InstanceUsageProbe usage, OperationSecrets secrets, IMigrationPlanner planner,
+    TimeProvider clock, ILogger<InstanceCommands> logger) : IInstanceCommands
 {
     private const string OneActivePerTarget = "ux_operations_one_active_per_target";
 
@@ -103,7 +104,7 @@ public sealed partial class InstanceCommands(
         }, ct);
 
     /// <summary>What an accepted request asks the job to do, and how it reads in lists.</summary>
-    private readonly record struct Decision(OperationParameters Parameters, string Summary);
+    private readonly record struct Decision(OperationParameters Parameters, string Summary, Migration.MigrationRun? Migration = null);
 
     private async Task<Result<OperationView>> RequestAsync(
         Guid instanceId, OperationKind kind, Func<VzPanelDbContext, Instance, Task<Result<Decision>>> decide, CancellationToken ct)
@@ -118,8 +119,9 @@ public sealed partial class InstanceCommands(
 
         var decision = await decide(db, instance);
         if (!decision.IsSuccess) return decision.Error!;
-        var (parameters, summary) = decision.Value!;
+        var (parameters, summary, migration) = decision.Value!;
         var operation = NewOperation(kind, instance, parameters with { PreviousState = instance.State.ToString() }, summary);
+        operation.Migration = migration;
         db.Operations.Add(operation);
         audit.Add(db, new AuditEntry($"instance.{AuditVerb(kind)}", $"Requested: {summary}.")
             { TenantId = instance.TenantId, TargetType = "instance", TargetId = instance.Id.ToString() });

@@ -23,6 +23,9 @@ public sealed class Operation : ITenantOwned
     /// <summary>What exactly was asked (the new memory size, forced or not); the job reads it from here.</summary>
     public OperationParameters Parameters { get; init; } = new();
 
+    /// <summary>Migrations only: phase and measurements, kept with the operation so a re-run resumes where it stood.</summary>
+    public Migration.MigrationRun? Migration { get; set; }
+
     /// <summary>One line a person reads in lists: "Memory 2 GiB → 4 GiB".</summary>
     public required string Summary { get; init; }
 

@@ -6,7 +6,7 @@ namespace VzPanel.Core.Features.Operations;
 
 internal sealed class OperationConfiguration : IEntityTypeConfiguration<Operation>
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     public void Configure(EntityTypeBuilder<Operation> b)
     {
@@ -23,6 +23,9 @@ internal sealed class OperationConfiguration : IEntityTypeConfiguration<Operatio
         b.Property(o => o.Parameters).HasColumnType("jsonb").HasConversion(
             p => JsonSerializer.Serialize(p, Json),
             s => JsonSerializer.Deserialize<OperationParameters>(s, Json) ?? new OperationParameters());
+        b.Property(o => o.Migration).HasColumnType("jsonb").HasConversion(
+            m => m == null ? null : JsonSerializer.Serialize(m, Json),
+            s => s == null ? null : JsonSerializer.Deserialize<Migration.MigrationRun>(s, Json));
         b.Property(o => o.Version).IsRowVersion();
         // One unfinished operation per target, enforced by the database so two requests can never race past it.
         b.HasIndex(o => o.TargetId).IsUnique().HasFilter("state IN ('Queued', 'Running')")

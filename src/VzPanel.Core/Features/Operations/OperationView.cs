@@ -9,9 +9,12 @@ public sealed record OperationView(
     /// <summary>For a memory change: the size being applied.</summary>
     public long? RequestedMemoryMiB { get; init; }
 
+    /// <summary>For a migration: where it stands and what was measured.</summary>
+    public Migration.MigrationRun? Migration { get; init; }
+
     public bool IsFinished => State is OperationState.Succeeded or OperationState.Failed or OperationState.Cancelled;
 
     public static OperationView From(Operation o) => new(
         o.Id, o.Kind, o.TargetType, o.TargetId, o.TargetName, o.NodeId, o.State, o.ProgressPercent, o.CurrentStep, o.Error,
-        o.Summary, o.RequestedBy, o.CreatedAt, o.StartedAt, o.FinishedAt) { RequestedMemoryMiB = o.Parameters.MemoryMiB };
+        o.Summary, o.RequestedBy, o.CreatedAt, o.StartedAt, o.FinishedAt) { RequestedMemoryMiB = o.Parameters.MemoryMiB, Migration = o.Migration };
 }

@@ -62,4 +62,15 @@ public sealed class DriftDetectorTests
 
         drift.ShouldBe(["settled: inventory says 1024 MiB, node says 2048 MiB"]);
     }
+
+    [Fact]
+    public void Compare_ACopyOfAServerBeingMigrated_IsNotAStranger_ButOtherStrangersAre()
+    {
+        var moving = new ReportedInstance(Guid.NewGuid(), "moving", InstanceKind.Vm, InstanceState.Running, 1024, 1);
+        var stranger = new ReportedInstance(Guid.NewGuid(), "stray", InstanceKind.Ct, InstanceState.Running, 512, 1);
+
+        var drift = DriftDetector.Compare([], [moving, stranger], inFlight: new HashSet<Guid> { moving.Id });
+
+        drift.ShouldBe([$"stray ({stranger.Id}): runs on the node, unknown to the inventory"]);
+    }
 }

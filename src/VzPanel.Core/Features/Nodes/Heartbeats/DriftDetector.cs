@@ -32,7 +32,8 @@ public static class DriftDetector
             if (expected.VCpus != actual.VCpus)
                 drift.Add($"{expected.Name}: inventory says {expected.VCpus} vCPUs, node says {actual.VCpus}");
         }
-        drift.AddRange(byId.Values.OrderBy(r => r.Name).Select(r => $"{r.Name} ({r.Id}): runs on the node, unknown to the inventory"));
+        // A server being migrated shows on both nodes until the job has switched it over and cleaned up.
+        drift.AddRange(byId.Values.Where(r => inFlight?.Contains(r.Id) != true).OrderBy(r => r.Name).Select(r => $"{r.Name} ({r.Id}): runs on the node, unknown to the inventory"));
         return drift;
     }
 

@@ -58,9 +58,10 @@ public sealed class HeartbeatService(
         if (NodeFacts.Apply(node, report.Node)) await templates.RegisterAsync(db, node.Name, report.Node.Templates, ct);
 
         var inventory = await db.Instances.AsNoTracking().Where(i => i.NodeId == nodeId).ToListAsync(ct);
-        // A server with an operation under way is the job's to reconcile: the node may already show the new size.
+        // A server with an operation under way is the job's to reconcile: the node may already show the new size, or,
+        // while it migrates, hold a copy the inventory places on the other node.
         var inFlight = await db.Operations.AsNoTracking()
-            .Where(o => o.NodeId == nodeId && o.TargetId != null && (o.State == OperationState.Queued || o.State == OperationState.Running))
+            .Where(o => (o.NodeId == nodeId || o.Kind == OperationKind.Migrate) && o.TargetId != null && (o.State == OperationState.Queued || o.State == OperationState.Running))
             .Select(o => o.TargetId!.Value).ToListAsync(ct);
         var drift = DriftDetector.Compare(inventory, report.Instances, report.SentAt, inFlight.ToHashSet());
         var driftChanged = !drift.SequenceEqual(node.Drift);

@@ -12,7 +12,21 @@ namespace VzPanel.Core.Features.Operations.Jobs;
 /// <summary>What the job knows about the instance and its node when it calls the agent.</summary>
 public sealed record StepTarget(
     Guid InstanceId, string Name, CoreKind Kind, string? Template, long MemoryMiB, int GuaranteePercent, int VCpus, int? CpuLimitPercent,
-    string? Hostname, IReadOnlyList<string> IpAddresses, Guid NodeId, string NodeName, string NodeAddress);
+    string? Hostname, IReadOnlyList<string> IpAddresses, Guid NodeId, string NodeName, string NodeAddress)
+{
+    /// <summary>The instance as a node is told about it (without a root password).</summary>
+    public VzPanel.Agent.Contracts.InstanceSpec ToSpec()
+    {
+        var spec = new VzPanel.Agent.Contracts.InstanceSpec
+        {
+            Id = InstanceId.ToString(), Name = Name, Kind = Kind == CoreKind.Vm ? ProtoKind.Vm : ProtoKind.Ct,
+            Template = Template ?? "", MemoryMib = MemoryMiB, MemoryGuaranteePercent = GuaranteePercent, Vcpus = VCpus,
+            CpuLimitPercent = CpuLimitPercent ?? 0, Hostname = Hostname ?? "", DiskGib = 10,
+        };
+        spec.IpAddresses.AddRange(IpAddresses);
+        return spec;
+    }
+}
 
 /// <summary>
 /// The agent calls of each operation kind. Every step first checks, when the job runs again after a failure,
@@ -98,13 +112,7 @@ public sealed class InstanceSteps(AgentClients agents, OperationSecrets secrets,
 
     private VzPanel.Agent.Contracts.InstanceSpec Spec(StepTarget t, OperationParameters p)
     {
-        var spec = new VzPanel.Agent.Contracts.InstanceSpec
-        {
-            Id = t.InstanceId.ToString(), Name = t.Name, Kind = t.Kind == CoreKind.Vm ? ProtoKind.Vm : ProtoKind.Ct,
-            Template = t.Template ?? "", MemoryMib = t.MemoryMiB, MemoryGuaranteePercent = t.GuaranteePercent, Vcpus = t.VCpus,
-            CpuLimitPercent = t.CpuLimitPercent ?? 0, Hostname = t.Hostname ?? "", DiskGib = 10,
-        };
-        spec.IpAddresses.AddRange(t.IpAddresses);
+        var spec = t.ToSpec();
         if (p.ProtectedRootPassword is { } secret) spec.RootPassword = secrets.Unprotect(secret);
         return spec;
     }

@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Server;
 using Microsoft.Extensions.Logging;
+using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Tenancy;
 
 namespace VzPanel.Core.Features.Operations.Jobs;
@@ -9,7 +10,7 @@ namespace VzPanel.Core.Features.Operations.Jobs;
 /// Carries out one operation. Idempotent: the first job to claim an operation owns it, a finished one is left
 /// alone, and a re-run (after a crash or a retry) continues with the same agent operation ids.
 /// </summary>
-public sealed class OperationJob(CurrentAccess access, OperationStore store, InstanceSteps steps, ILogger<OperationJob> logger)
+public sealed class OperationJob(CurrentAccess access, OperationStore store, InstanceSteps steps, MigrationSteps migrations, ILogger<OperationJob> logger)
 {
     public const int Attempts = 5;
 
@@ -27,6 +28,11 @@ public sealed class OperationJob(CurrentAccess access, OperationStore store, Ins
         }
 
         var (operation, target) = claimed.Value;
+        if (operation.Kind == OperationKind.Migrate)
+        {
+            await MigrateAsync(operation, target, context, ct);
+            return;
+        }
         try
         {
             var reported = await steps.RunAsync(operation, target, (percent, step) => store.ReportAsync(operation, percent, step, ct), ct);
@@ -41,6 +47,23 @@ public sealed class OperationJob(CurrentAccess access, OperationStore store, Ins
         {
             logger.LogError(ex, "Operation {OperationId} failed on its last attempt", operation.Id);
             await store.FailAsync(operation, target, new AgentException("the panel could not finish it (an internal error, logged for the administrator)", Grpc.Core.StatusCode.Internal), ct);
+        }
+    }
+
+    /// <summary>
+    /// A migration ends itself (done or rolled back). A node that stays away after the transfer must not end it: the job
+    /// throws so Hangfire runs it again later, and the saved phase tells the re-run where to go on.
+    /// </summary>
+    private async Task MigrateAsync(Operation operation, StepTarget target, PerformContext? context, CancellationToken ct)
+    {
+        try
+        {
+            await migrations.RunAsync(operation, target, (percent, step) => store.ReportAsync(operation, percent, step, ct), IsLastAttempt(context), ct);
+        }
+        catch (AgentException failure)
+        {
+            logger.LogWarning("Migration {OperationId} of {Target} waits for a node: {Reason}", operation.Id, operation.TargetName, failure.Message);
+            throw new InvalidOperationException($"Migration {operation.Id} is waiting for a node: {failure.Message}", failure);
         }
     }
 

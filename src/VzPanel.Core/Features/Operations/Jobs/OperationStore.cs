@@ -149,7 +149,7 @@ public sealed class OperationStore(
         Publish(row);
     }
 
-    private static async Task<Operation> Finish(VzPanelDbContext db, Operation operation, OperationState state, string? error, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<Operation> Finish(VzPanelDbContext db, Operation operation, OperationState state, string? error, DateTimeOffset now, CancellationToken ct)
     {
         var row = await db.Operations.SingleAsync(o => o.Id == operation.Id, ct);
         row.State = state;
@@ -166,7 +166,7 @@ public sealed class OperationStore(
         return row;
     }
 
-    private static void Apply(Instance instance, InstanceStatus reported, DateTimeOffset now)
+    internal static void Apply(Instance instance, InstanceStatus reported, DateTimeOffset now)
     {
         instance.State = reported.State switch
         {

@@ -1,0 +1,79 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using VzPanel.IntegrationTests.Infrastructure;
+using VzPanel.IntegrationTests.Nodes;
+using VzPanel.IntegrationTests.Operations;
+
+namespace VzPanel.IntegrationTests.Migration;
+
+/// <summary>
+/// The real panel and three sim agents for migrations: mig-a and mig-b (8 GiB) move servers between them at a simulated
+/// 400 MiB/s, mig-small (2 GiB) is too small for most. Unreachable nodes are retried for 10 s.
+/// </summary>
+public sealed class MigrationFleet(PostgresServer server) : PanelFixture(server), IAsyncLifetime
+{
+    public const int RetryWindowSeconds = 10;
+    public static readonly string[] Slow = ["--sim-migration-mibps", "400"];
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Jobs__AgentRetryWindowSeconds"] = RetryWindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Agents__HeartbeatIntervalSeconds"] = "1",
+    };
+
+    public FleetNode A { get; private set; } = null!;
+    public FleetNode B { get; private set; } = null!;
+    public FleetNode Small { get; private set; } = null!;
+    public FleetTenants Tenants { get; private set; } = null!;
+    public PanelAgentClients Agents { get; private set; } = null!;
+
+    async ValueTask IAsyncLifetime.InitializeAsync()
+    {
+        await InitializeAsync();
+        Tenants = await FleetTenants.SeedAsync(Database);
+        using var admin = await NodeApiClient.AdminAsync(this);
+        var nodes = await Task.WhenAll(Enroll(admin, "mig-a", "8G"), Enroll(admin, "mig-b", "8G"), Enroll(admin, "mig-small", "2G"));
+        (A, B, Small) = (nodes[0], nodes[1], nodes[2]);
+        Agents = await PanelAgentClients.OpenAsync(this);
+    }
+
+    private async Task<FleetNode> Enroll(HttpClient admin, string name, string ram)
+    {
+        var (nodeId, token, _) = await NodeApiClient.AddNodeAsync(admin, name);
+        var agent = new AgentProcess { SimRam = ram, SimCpus = 4 };
+        await agent.EnrollAsync(Panel.AgentUrl, token);
+        await agent.RunAsync(simArguments: Slow);
+        return new FleetNode(name, Guid.Parse(nodeId), agent);
+    }
+
+    public Task<PanelSession> AdminAsync() => PanelSession.SignInAsync(Panel, "admin", AdminPassword);
+
+    /// <summary>A running container of <paramref name="memory"/> on <paramref name="node"/>, created through the API.</summary>
+    public async Task<Guid> RunningServerAsync(PanelSession admin, string name, FleetNode node, string memory = "1G")
+    {
+        var accepted = await (await admin.CreateAsync(new
+        {
+            name, kind = "Ct", template = FleetTenants.CtTemplate, memory, memoryGuaranteePercent = 50, tenantId = Tenants.Acme.Id, nodeId = node.Id,
+        })).AcceptedAsync();
+        await admin.SucceededAsync(accepted.OperationId);
+        return accepted.InstanceId;
+    }
+
+    public static Task<HttpResponseMessage> MigrateAsync(PanelSession session, Guid instance, object body) =>
+        session.Http.PostAsJsonAsync($"/api/v1/instances/{instance}/migrations", body);
+
+    /// <summary>The inventory's node for the server, by name.</summary>
+    public static async Task<string> NodeOfAsync(PanelSession admin, Guid instance) =>
+        (await admin.Http.GetFromJsonAsync<JsonElement>($"/api/v1/instances/{instance}")).GetProperty("instance").GetProperty("nodeName").GetString()!;
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        if (Agents is not null) await Agents.DisposeAsync();
+        foreach (var node in new[] { A, B, Small })
+            if (node is not null) await node.Agent.DisposeAsync();
+        await DisposeAsync();
+    }
+}
+
+[CollectionDefinition(nameof(MigrationFleetCollection))]
+public sealed class MigrationFleetCollection : ICollectionFixture<MigrationFleet>;
