@@ -68,6 +68,8 @@ public static class DependencyInjection
         builder.Services.AddScoped<OperationStore>();
         builder.Services.AddScoped<MigrationSteps>();
         builder.Services.AddScoped<MigrationStore>();
+        builder.Services.AddScoped<DrainSteps>();
+        builder.Services.AddScoped<INodeDrain, NodeDrain>();
         builder.Services.AddScoped<OperationJob>();
         builder.Services.AddHostedService<OperationRequeuer>();
         builder.Services.AddHostedService<ReplicaEventBridge>();

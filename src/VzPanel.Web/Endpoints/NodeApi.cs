@@ -1,4 +1,5 @@
 using VzPanel.Core.Features.Counters;
+using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Web.Security;
@@ -33,5 +34,15 @@ internal static class NodeApi
         nodes.MapPost("/{id:guid}/join-token", async (Guid id, NodeEnrollmentService enrollment, CancellationToken ct) =>
                 (await enrollment.RenewTokenAsync(id, ct)).ToHttp(Results.Ok))
             .RequireAuthorization(Policies.Admin).WithSummary("A new join token for an existing node.");
+
+        nodes.MapPost("/{id:guid}/drain", async (Guid id, INodeDrain drain, CancellationToken ct) =>
+                (await drain.DrainAsync(id, ct)).ToHttp(op => TypedResults.Accepted($"/api/v1/operations/{op.Id}", op)))
+            .RequireAuthorization(Policies.Admin)
+            .WithSummary("Put the node in maintenance (no new servers) and migrate its servers away, largest guarantee first, each as its "
+                + "own migrate operation; 202 with the bulk operation.");
+
+        nodes.MapDelete("/{id:guid}/maintenance", async (Guid id, INodeDrain drain, CancellationToken ct) =>
+                (await drain.EndMaintenanceAsync(id, ct)).ToHttp(state => TypedResults.Ok(new { state })))
+            .RequireAuthorization(Policies.Admin).WithSummary("End maintenance: the node takes new servers again.");
     }
 }

@@ -32,28 +32,29 @@ public sealed class MigrationFleet(PostgresServer server) : PanelFixture(server)
         await InitializeAsync();
         Tenants = await FleetTenants.SeedAsync(Database);
         using var admin = await NodeApiClient.AdminAsync(this);
-        var nodes = await Task.WhenAll(Enroll(admin, "mig-a", "8G"), Enroll(admin, "mig-b", "8G"), Enroll(admin, "mig-small", "2G"));
+        var nodes = await Task.WhenAll(EnrollAsync(admin, "mig-a", "8G", Slow), EnrollAsync(admin, "mig-b", "8G", Slow), EnrollAsync(admin, "mig-small", "2G", Slow));
         (A, B, Small) = (nodes[0], nodes[1], nodes[2]);
         Agents = await PanelAgentClients.OpenAsync(this);
     }
 
-    private async Task<FleetNode> Enroll(HttpClient admin, string name, string ram)
+    /// <summary>One more sim node, its agent run with <paramref name="simArguments"/>; the caller disposes its agent.</summary>
+    public async Task<FleetNode> EnrollAsync(HttpClient admin, string name, string ram, string[] simArguments)
     {
         var (nodeId, token, _) = await NodeApiClient.AddNodeAsync(admin, name);
         var agent = new AgentProcess { SimRam = ram, SimCpus = 4 };
         await agent.EnrollAsync(Panel.AgentUrl, token);
-        await agent.RunAsync(simArguments: Slow);
+        await agent.RunAsync(simArguments: simArguments);
         return new FleetNode(name, Guid.Parse(nodeId), agent);
     }
 
     public Task<PanelSession> AdminAsync() => PanelSession.SignInAsync(Panel, "admin", AdminPassword);
 
     /// <summary>A running container of <paramref name="memory"/> on <paramref name="node"/>, created through the API.</summary>
-    public async Task<Guid> RunningServerAsync(PanelSession admin, string name, FleetNode node, string memory = "1G")
+    public async Task<Guid> RunningServerAsync(PanelSession admin, string name, FleetNode node, string memory = "1G", int guarantee = 50)
     {
         var accepted = await (await admin.CreateAsync(new
         {
-            name, kind = "Ct", template = FleetTenants.CtTemplate, memory, memoryGuaranteePercent = 50, tenantId = Tenants.Acme.Id, nodeId = node.Id,
+            name, kind = "Ct", template = FleetTenants.CtTemplate, memory, memoryGuaranteePercent = guarantee, tenantId = Tenants.Acme.Id, nodeId = node.Id,
         })).AcceptedAsync();
         await admin.SucceededAsync(accepted.OperationId);
         return accepted.InstanceId;

@@ -114,7 +114,9 @@ public sealed partial class InstanceCommands(
         var instance = await db.Instances.Include(i => i.Node).SingleOrDefaultAsync(i => i.Id == instanceId, ct);
         if (instance is null) return Error.NotFound("Instance");
         if (await ActiveOperationAsync(db, instanceId, ct) is { } running) return Busy(running);
-        if (Admission.RefusalForState(instance.Node!) is { } nodeDown && kind != OperationKind.Delete)
+        // A node in maintenance takes no new servers, but the ones it has still start, stop, resize and leave.
+        var away = instance.Node!.State is not Nodes.NodeState.Maintenance;
+        if (away && Admission.RefusalForState(instance.Node!) is { } nodeDown && kind != OperationKind.Delete)
             return Error.Conflict($"{Placement.Capitalise(nodeDown)}. Try again when it reports.");
 
         var decision = await decide(db, instance);

@@ -10,7 +10,8 @@ namespace VzPanel.Core.Features.Operations.Jobs;
 /// Carries out one operation. Idempotent: the first job to claim an operation owns it, a finished one is left
 /// alone, and a re-run (after a crash or a retry) continues with the same agent operation ids.
 /// </summary>
-public sealed class OperationJob(CurrentAccess access, OperationStore store, InstanceSteps steps, MigrationSteps migrations, ILogger<OperationJob> logger)
+public sealed class OperationJob(CurrentAccess access, OperationStore store, InstanceSteps steps, MigrationSteps migrations, DrainSteps drain,
+    ILogger<OperationJob> logger)
 {
     public const int Attempts = 5;
 
@@ -20,14 +21,19 @@ public sealed class OperationJob(CurrentAccess access, OperationStore store, Ins
     {
         access.Scope = AccessScope.System;
         var jobId = context?.BackgroundJob.Id ?? "inline";
-        var claimed = await store.ClaimAsync(operationId, jobId, ct);
-        if (claimed is null)
+        var operation = await store.ClaimAsync(operationId, jobId, ct);
+        if (operation is null)
         {
             logger.LogDebug("Operation {OperationId} is finished or owned by another job; job {JobId} has nothing to do", operationId, jobId);
             return;
         }
+        if (operation.Kind == OperationKind.DrainNode)
+        {
+            await drain.RunAsync(operation, (percent, step) => store.ReportAsync(operation, percent, step, ct), ct);
+            return;
+        }
 
-        var (operation, target) = claimed.Value;
+        if (await store.TargetAsync(operation, ct) is not { } target) return;
         if (operation.Kind == OperationKind.Migrate)
         {
             await MigrateAsync(operation, target, context, ct);

@@ -16,7 +16,7 @@ public sealed class OperationStore(
     IDbContextFactory<VzPanelDbContext> dbFactory, InstanceSteps steps, AuditLog audit, PanelEvents events, TimeProvider clock)
 {
     /// <summary>Takes the operation for <paramref name="jobId"/>; null when it is finished or another job has it.</summary>
-    public async Task<(Operation, StepTarget)?> ClaimAsync(Guid operationId, string jobId, CancellationToken ct)
+    public async Task<Operation?> ClaimAsync(Guid operationId, string jobId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
@@ -29,8 +29,16 @@ public sealed class OperationStore(
                 .SetProperty(o => o.StartedAt, o => o.StartedAt ?? now)
                 .SetProperty(o => o.Attempts, o => o.Attempts + 1), ct);
         if (claimed == 0) return null;
-
         var operation = await db.Operations.SingleAsync(o => o.Id == operationId, ct);
+        Publish(operation);
+        return operation;
+    }
+
+    /// <summary>The server a claimed instance operation acts on, put in its transitional state; null (and the operation failed) when it is gone.</summary>
+    public async Task<StepTarget?> TargetAsync(Operation operation, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
         var instance = await db.Instances.Include(i => i.Node).Include(i => i.Template).SingleOrDefaultAsync(i => i.Id == operation.TargetId, ct);
         if (instance is null)
         {
@@ -54,11 +62,10 @@ public sealed class OperationStore(
             await db.SaveChangesAsync(ct);
             events.Publish(InstanceChanged.From(instance));
         }
-        Publish(operation);
         var node = instance.Node!;
-        return (operation, new StepTarget(instance.Id, instance.Name, instance.Kind, instance.Template?.Name, instance.MemoryMiB,
+        return new StepTarget(instance.Id, instance.Name, instance.Kind, instance.Template?.Name, instance.MemoryMiB,
             instance.MemoryGuaranteePercent, instance.VCpus, instance.CpuLimitPercent, instance.Hostname,
-            instance.IpAddresses.Select(a => a.ToString()).ToList(), node.Id, node.Name, node.ManagementAddress));
+            instance.IpAddresses.Select(a => a.ToString()).ToList(), node.Id, node.Name, node.ManagementAddress);
     }
 
     public async Task ReportAsync(Operation operation, int percent, string step, CancellationToken ct)
