@@ -40,6 +40,7 @@ public sealed class CommonOptions
     public Option<string> CtTemplateDir { get; } = new("--ct-template-dir") { Description = "Container template cache (one folder per template with template.json and rootfs.tar.gz)", DefaultValueFactory = _ => new LxcOptions().TemplateDirectory };
     public Option<string> CtNetwork { get; } = new("--ct-network") { Description = "Container NIC: none (loopback only), isolated (veth on no bridge) or bridge:NAME", DefaultValueFactory = _ => "none" };
     public Option<long> CtSwap { get; } = Size("--ct-swap", "Swap a container may use beyond its memory, where the host has swap", "0");
+    public Option<string?> LibvirtMigrationUri { get; } = new("--libvirt-migration-uri") { Description = "libvirt URI other nodes' libvirtd use to migrate VMs here, e.g. qemu+tcp://10.0.5.12/system (default: --libvirt-uri when remote, else qemu+tcp://HOSTNAME/system)" };
     public Option<string> Scope { get; } = new("--scope") { Description = "Tag of the libvirt domains this agent owns (several agents on one libvirtd)", DefaultValueFactory = _ => "default" };
 
     public CommonOptions()
@@ -52,7 +53,7 @@ public sealed class CommonOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { DataDir, Engine, Listen, Advertise, MigrationListen, SimName, SimRam, SimCpus, SimReserve, SimLatency, SimMigrationRate, SimFailRate, SimSeed, SimCrashAfter, SimHang,
-                     LibvirtUri, Accel, TemplateDir, Pool, PoolPath, HostReserve, VmNetwork, GuestAgentWait, Scope, LxcPath, CtPrivate, CtTemplateDir, CtNetwork, CtSwap })
+                     LibvirtUri, LibvirtMigrationUri, Accel, TemplateDir, Pool, PoolPath, HostReserve, VmNetwork, GuestAgentWait, Scope, LxcPath, CtPrivate, CtTemplateDir, CtNetwork, CtSwap })
             command.Add(option);
     }
 
@@ -86,6 +87,7 @@ public sealed class CommonOptions
             Network = network == "none" ? "" : network,
             GuestAgentWaitSeconds = parsed.GetValue(GuestAgentWait),
             Scope = parsed.GetValue(Scope) ?? "default",
+            MigrationUri = parsed.GetValue(LibvirtMigrationUri) ?? "",
         };
         var ctNetwork = parsed.GetValue(CtNetwork) ?? "none";
         var lxc = new LxcOptions

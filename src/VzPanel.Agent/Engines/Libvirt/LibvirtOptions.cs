@@ -38,4 +38,22 @@ public sealed class LibvirtOptions
 
     /// <summary>The node name reported to the panel; defaults to the host name.</summary>
     public string NodeName { get; set; } = Environment.MachineName;
+
+    /// <summary>
+    /// Where other nodes' libvirtd reach this node's libvirtd to migrate VMs in (peer to peer), e.g.
+    /// qemu+tcp://10.0.5.12/system on a private migration network. Its host is also where QEMU takes the memory
+    /// stream and the disk copy (tcp://HOST). Empty: <see cref="Uri"/> when that names a remote host, otherwise
+    /// qemu+tcp://<i>host name</i>/system.
+    /// </summary>
+    public string MigrationUri { get; set; } = "";
+
+    /// <summary><see cref="MigrationUri"/>, or what it defaults to.</summary>
+    public string EffectiveMigrationUri()
+    {
+        if (!string.IsNullOrWhiteSpace(MigrationUri))
+            return MigrationUri;
+        return System.Uri.TryCreate(Uri, UriKind.Absolute, out var own) && own.Host.Length > 0
+            ? Uri
+            : $"qemu+tcp://{System.Net.Dns.GetHostName()}/system";
+    }
 }

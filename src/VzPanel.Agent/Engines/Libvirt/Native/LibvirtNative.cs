@@ -58,6 +58,27 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(QemuLib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint virDomainQemuAgentCommand(nint dom, string command, int timeoutSeconds, uint flags);
 
+    // ---- migration ------------------------------------------------------------------------------
+
+    [LibraryImport(Lib)] internal static partial int virDomainCreateWithFlags(nint dom, uint flags);
+    [LibraryImport(Lib)] internal static partial int virDomainResume(nint dom);
+    [LibraryImport(Lib)] internal static partial int virDomainIsPersistent(nint dom);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virDomainMigrateToURI3(nint dom, string dconnuri, TypedParameter* parameters, uint count, uint flags);
+
+    [LibraryImport(Lib)] internal static partial int virDomainGetJobStats(nint dom, out int type, out TypedParameter* parameters, out int count, uint flags);
+    [LibraryImport(Lib)] internal static partial int virDomainAbortJob(nint dom);
+    [LibraryImport(Lib)] internal static partial int virDomainMigrateSetMaxDowntime(nint dom, ulong downtimeMs, uint flags);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virTypedParamsAddString(ref TypedParameter* parameters, ref int count, ref int max, string name, string value);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virTypedParamsAddULLong(ref TypedParameter* parameters, ref int count, ref int max, string name, ulong value);
+
+    [LibraryImport(Lib)] internal static partial void virTypedParamsFree(TypedParameter* parameters, int count);
+
     // ---- storage --------------------------------------------------------------------------------
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint virStoragePoolLookupByName(nint conn, string name);
@@ -108,15 +129,39 @@ internal struct MemoryStat
     public ulong Value;
 }
 
-/// <summary>virTypedParameter: an 80-byte name, a type tag and an 8-byte value (only unsigned long long is used here).</summary>
+/// <summary>virTypedParameter: an 80-byte name, a type tag and an 8-byte value (a number, or a string pointer).</summary>
 [StructLayout(LayoutKind.Explicit, Size = 96)]
 internal unsafe struct TypedParameter
 {
-    public const int UnsignedLongLong = 4;
+    public const int Int = 1, UnsignedInt = 2, LongLong = 3, UnsignedLongLong = 4, Double = 5, Boolean = 6;
 
     [FieldOffset(0)] public fixed byte Field[80];
     [FieldOffset(80)] public int Type;
     [FieldOffset(88)] public ulong Value;
+    [FieldOffset(88)] public int IntValue;
+    [FieldOffset(88)] public uint UnsignedIntValue;
+    [FieldOffset(88)] public long LongValue;
+    [FieldOffset(88)] public double DoubleValue;
+
+    public string Name
+    {
+        get
+        {
+            fixed (byte* name = Field)
+                return Marshal.PtrToStringUTF8((nint)name) ?? "";
+        }
+    }
+
+    /// <summary>The value as a whole number; strings and unknown types read as null.</summary>
+    public long? Number => Type switch
+    {
+        Int or Boolean => IntValue,
+        UnsignedInt => UnsignedIntValue,
+        LongLong => LongValue,
+        UnsignedLongLong => (long)Math.Min(Value, long.MaxValue),
+        Double => (long)DoubleValue,
+        _ => null,
+    };
 }
 
 [StructLayout(LayoutKind.Sequential)]
