@@ -15,7 +15,7 @@ public sealed class CommonOptions
     public Option<string> Engine { get; } = new("--engine") { Description = "Compute engine", DefaultValueFactory = _ => "sim" };
     public Option<string> Listen { get; } = new("--listen") { Description = "IP:port of the NodeAgent endpoint (port 0 = any free port)", DefaultValueFactory = _ => AgentOptions.DefaultListen };
     public Option<string?> Advertise { get; } = new("--advertise") { Description = "host:port the panel uses to reach this agent" };
-    public Option<string?> MigrationListen { get; } = new("--migration-listen") { Description = "IP:port where other nodes send migrated instances (default: the --listen IP, its port + 1)" };
+    public Option<string?> MigrationListen { get; } = new("--migration-listen") { Description = "IP:port where other nodes send migrated instances (default: the --listen IP, any free port; fix it for firewalls)" };
     public Option<string> SimName { get; } = new("--sim-name") { Description = "Simulated node name", DefaultValueFactory = _ => Environment.MachineName };
     public Option<long> SimRam { get; } = Size("--sim-ram", "Simulated RAM (512M, 16G; plain number = MiB)", "16G");
     public Option<long> SimReserve { get; } = Size("--sim-reserve", "Simulated host reserve, kept out of guarantees", "1G");

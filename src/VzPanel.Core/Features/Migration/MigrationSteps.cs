@@ -129,9 +129,11 @@ public sealed class MigrationSteps(AgentClients agents, MigrationStore store, IO
                 await Task.Delay(ProgressEvery, clock, ct);
                 var p = await source.GetMigrationProgressAsync(new InstanceRef { InstanceId = id }, deadline: clock.GetUtcNow().AddSeconds(5).UtcDateTime, cancellationToken: ct);
                 if (!p.Active || p.TotalBytes <= 0) continue;
-                var percent = 10 + (int)(70 * Math.Clamp(p.TransferredBytes, 0, p.TotalBytes) / p.TotalBytes);
+                // Done is what no longer needs sending: QEMU skips zero pages, so bytes sent understate it.
+                var done = Math.Clamp(p.TotalBytes - p.RemainingBytes, 0, p.TotalBytes);
+                var percent = 10 + (int)(70 * done / p.TotalBytes);
                 var dirty = p.DirtyBytesPerSecond > 0 ? $", the guest dirties {p.DirtyBytesPerSecond >> 20} MiB/s" : "";
-                await report(percent, $"Copying {p.Phase}: {p.TransferredBytes >> 20} of {p.TotalBytes >> 20} MiB, {p.RemainingBytes >> 20} MiB left{dirty}");
+                await report(percent, $"Copying {p.Phase}: {done >> 20} of {p.TotalBytes >> 20} MiB, {p.RemainingBytes >> 20} MiB left{dirty}");
                 await store.SaveAsync(operation, operation.Migration! with
                     { TotalBytes = p.TotalBytes, TransferredBytes = p.TransferredBytes, DirtyBytesPerSecond = p.DirtyBytesPerSecond }, ct);
             }

@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using VzPanel.Core.Common;
 using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Nodes;
+using VzPanel.Core.Features.Operations;
+using VzPanel.Web.Tests.Pages.Operations;
 using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Web.Components.Pages.Nodes;
@@ -15,6 +18,7 @@ namespace VzPanel.Web.Tests.Pages.Nodes;
 public sealed class NodeCountersTests : CountersCardTests<NodeCounters, NodeCountersView>
 {
     private readonly FakeCounterQueries _counters = new();
+    private readonly FakeNodeDrain _drain = new();
 
     protected override NodeCountersView Sample => NodeWith(CountersTestData.Running("acme-web"));
 
@@ -109,6 +113,8 @@ public sealed class NodeCountersTests : CountersCardTests<NodeCounters, NodeCoun
         Services.AddSingleton<INodeQueries>(queries);
         Services.AddSingleton<INodeObservations>(new FakeNodeObservations());
         Services.AddSingleton<INodeAdministration>(new FakeNodeAdministration());
+        Services.AddSingleton<INodeDrain>(_drain);
+        Services.AddSingleton<IOperationQueries>(new FakeOperationQueries());
         Services.AddSingleton<ICounterQueries>(_counters);
         AddAuthorization().SetAuthorized("support").SetPolicies(Policies.Staff);
         return (node, queries, Render<NodeDetailPage>(p => p.Add(x => x.Id, node.Id)));

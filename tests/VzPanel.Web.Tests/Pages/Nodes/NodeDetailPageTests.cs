@@ -5,7 +5,10 @@ using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Nodes.Enrollment;
+using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Nodes;
+using VzPanel.Core.Features.Operations;
+using VzPanel.Web.Tests.Pages.Operations;
 using VzPanel.Web.Components.Pages.Nodes;
 using VzPanel.Web.Security;
 
@@ -15,12 +18,15 @@ public sealed class NodeDetailPageTests : VzPanelTestContext
 {
     private readonly FakeNodeQueries _queries = new();
     private readonly FakeNodeObservations _live = new();
+    private readonly FakeNodeDrain _drain = new();
 
     public NodeDetailPageTests()
     {
         Services.AddSingleton<INodeQueries>(_queries);
         Services.AddSingleton<INodeObservations>(_live);
         Services.AddSingleton<INodeAdministration>(new FakeNodeAdministration());
+        Services.AddSingleton<INodeDrain>(_drain);
+        Services.AddSingleton<IOperationQueries>(new FakeOperationQueries());
         Services.AddSingleton<ICounterQueries>(new FakeCounterQueries());
         AddAuthorization().SetAuthorized("support").SetPolicies(Policies.Staff);
     }
@@ -63,6 +69,7 @@ public sealed class NodeDetailPageTests : VzPanelTestContext
         var (_, cut) = RenderNode("sim-1");
 
         cut.Find("[data-testid=templates-any]").TextContent.ShouldContain("builds from any template");
+        cut.FindAll("[data-testid=drain]").ShouldBeEmpty();   // support looks, admins drain
         cut.Find("[data-testid=capabilities-empty]").TextContent.ShouldContain("not reported any capabilities");
         cut.WaitForAssertion(() => cut.Find("[data-testid=ksm-saved]").TextContent.ShouldBe("21 MiB"));
         cut.Find("[data-testid=ksm-state]").TextContent.ShouldBe("merging");
@@ -94,5 +101,21 @@ public sealed class NodeDetailPageTests : VzPanelTestContext
         Services.GetRequiredService<PanelEvents>().Publish(new NodeChanged(node.Id, NodeState.Online));
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=node-drift]").TextContent.ShouldContain("inventory says Running, node says Stopped"));
+    }
+
+    [Fact]
+    public void Drain_ForAnAdmin_AsksFirst_ThenShowsTheBulkOperation()
+    {
+        AddAuthorization().SetAuthorized("admin").SetPolicies(Policies.Staff, Policies.Admin);
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var (node, admin) = RenderNode("sim-1");
+        admin.WaitForAssertion(() => admin.Find("[data-testid=drain]"));
+        admin.Find("[data-testid=drain]").Click();
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=confirm-yes]"));
+        dialogs.Markup.ShouldContain("takes no new servers until you end maintenance");
+        dialogs.Find("[data-testid=confirm-yes]").Click();
+
+        admin.WaitForAssertion(() => admin.Find("[data-testid=node-drain]").TextContent.ShouldContain("Drain sim-1: move its 2 servers to other nodes"));
+        _drain.Drained.ShouldBe([node.Id]);
     }
 }

@@ -6,6 +6,7 @@ using MudBlazor;
 using VzPanel.Core.Common;
 using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Tenancy;
 using VzPanel.Web.Components.Shared;
@@ -31,6 +32,7 @@ public sealed partial class InstanceDetailPage : IDisposable
     private bool _deleted;
     private bool _canManage;
     private bool _staff;
+    private bool _admin;
     private string? _error;
     private List<BreadcrumbItem> _crumbs = [];
 
@@ -67,6 +69,7 @@ public sealed partial class InstanceDetailPage : IDisposable
     {
         _canManage = await Authorization.AllowsAsync(AuthState, Policies.ManageInstances);
         _staff = await Authorization.AllowsAsync(AuthState, Policies.Staff);
+        _admin = await Authorization.AllowsAsync(AuthState, Policies.Admin);
         _throttle = new ReloadThrottle(ReloadThrottle.Default, () => InvokeAsync(async () =>
         {
             await LoadAsync();
@@ -144,6 +147,16 @@ public sealed partial class InstanceDetailPage : IDisposable
             PowerAction.Restart => Commands.RestartAsync(Id, ct),
             _ => Commands.DeleteAsync(Id, keepVolumes: false, ct),
         });
+    }
+
+    /// <summary>The dry run in a dialog first; the migration starts only from there.</summary>
+    private async Task MigrateAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<MigrateDialog>($"Migrate {_details!.Instance.Name}",
+            new DialogParameters<MigrateDialog> { { d => d.InstanceId, Id }, { d => d.SourceNodeId, _details.Instance.NodeId } },
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false, Data: MigrateCommand command })
+            await RunAsync(ct => Commands.MigrateAsync(Id, command, ct));
     }
 
     private async Task SetMemoryAsync(long mib)

@@ -3,6 +3,9 @@ using MudBlazor;
 using VzPanel.Core.Common;
 using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Migration;
+using VzPanel.Core.Features.Operations;
+using VzPanel.Web.Components.Shared;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Nodes.Enrollment;
@@ -24,6 +27,8 @@ public sealed partial class NodeDetailPage : IDisposable
     private Result<NodeObservation>? _live;
     private bool _liveLoading;
     private Guid _liveFor;
+    private OperationView? _drain;
+    private IDisposable? _drainEvents;
 
     [Parameter] public Guid Id { get; set; }
     [Inject] public required INodeQueries Nodes { get; init; }
@@ -31,6 +36,10 @@ public sealed partial class NodeDetailPage : IDisposable
     [Inject] public required INodeAdministration Enrollment { get; init; }
     [Inject] public required INodeObservations Observations { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
+    [Inject] public required INodeDrain Drain { get; init; }
+    [Inject] public required IOperationQueries Operations { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required TimeProvider Clock { get; init; }
 
     /// <summary>Empty in a host without the counters feature (bUnit tests of the page's other cards): no counters card then.</summary>
     [Inject] public required ICounterQueries Counters { get; init; }
@@ -39,6 +48,15 @@ public sealed partial class NodeDetailPage : IDisposable
     {
         await LoadAsync();
         _subscription ??= Events.Subscribe<NodeChanged>(e => e.NodeId == Id ? InvokeAsync(async () => { await LoadAsync(); StateHasChanged(); }) : Task.CompletedTask);
+        _drainEvents ??= Events.Subscribe<OperationChanged>(e => e.TargetId == Id ? InvokeAsync(() => DrainEventAsync(e)) : Task.CompletedTask);
+    }
+
+    /// <summary>Each step of a drain means a server has left: the list of servers here is read again with it.</summary>
+    private async Task DrainEventAsync(OperationChanged e)
+    {
+        _drain = _drain?.Id == e.OperationId ? LiveEvents.Latest(_drain, _drain.With(e)) : e.ToView(Clock.GetUtcNow());
+        await LoadAsync();
+        StateHasChanged();
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -75,6 +93,8 @@ public sealed partial class NodeDetailPage : IDisposable
     {
         if (_cts.IsCancellationRequested) return;
         _details = await Nodes.GetAsync(Id, _cts.Token);
+        var drains = await Operations.ListAsync(new OperationFilter { TargetId = Id, Take = 1 }, _cts.Token);
+        if (drains.Items is [var latest, ..]) _drain = _drain is null ? latest : LiveEvents.Latest(_drain, latest);
         _loaded = true;
         _crumbs = [new("Nodes", "/nodes"), new(_details?.Node.Name ?? "?", null, disabled: true)];
     }
@@ -90,9 +110,29 @@ public sealed partial class NodeDetailPage : IDisposable
         else Snackbar.Add(result.Error!.Message, Severity.Error);
     }
 
+    private async Task DrainAsync()
+    {
+        var node = _details!.Node;
+        if (!await ConfirmDialog.AskAsync(Dialogs, $"Drain {node.Name}",
+                $"Move all {Format.Count(node.Instances, "server", "servers")} of {node.Name} to other nodes, live where they run, one at a time? "
+                + $"{node.Name} takes no new servers until you end maintenance.", "Drain"))
+            return;
+        var result = await Drain.DrainAsync(Id, _cts.Token);
+        if (result.IsSuccess) _drain = result.Value;
+        else Snackbar.Add(result.Error!.Message, Severity.Error);
+    }
+
+    private async Task EndMaintenanceAsync()
+    {
+        var result = await Drain.EndMaintenanceAsync(Id, _cts.Token);
+        if (!result.IsSuccess) Snackbar.Add(result.Error!.Message, Severity.Error);
+        await LoadAsync();
+    }
+
     public void Dispose()
     {
         _subscription?.Dispose();
+        _drainEvents?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }
