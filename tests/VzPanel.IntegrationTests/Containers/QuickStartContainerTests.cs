@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using VzPanel.Agent.Tests.Support;
 using VzPanel.IntegrationTests.Infrastructure;
 using VzPanel.IntegrationTests.Vms;
 using static VzPanel.IntegrationTests.Infrastructure.ServerPages;
@@ -78,13 +79,13 @@ public sealed class QuickStartContainerTests(BrowserServer browser) : IAsyncLife
         await dialog.GetByTestId("create-submit").ClickAsync();
         await ExpectOperationSucceededAsync(page, Within);
         await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Running");
-        Measurements.Write($"browser: create a 256 MiB container on ct-1 until the page shows it Running: {clock.Elapsed.TotalSeconds:0.0} s");
+        VmTimings.Write($"browser: create a 256 MiB container on ct-1 until the page shows it Running: {clock.Elapsed.TotalSeconds:0.0} s");
         var id = ServerId(page);
         CgroupLimitMiB(id).ShouldBe(256);
 
         clock.Restart();
         await ResizeAsync(page, Name, 512, "512 MiB", Within);
-        Measurements.Write($"browser: container memory 256 -> 512 MiB live until the page shows it: {clock.Elapsed.TotalMilliseconds:0} ms");
+        VmTimings.Write($"browser: container memory 256 -> 512 MiB live until the page shows it: {clock.Elapsed.TotalMilliseconds:0} ms");
         CgroupLimitMiB(id).ShouldBe(512);
         await RecordOperationTimesAsync(admin, id);
         await page.ScreenshotAsync(new() { Path = Shot("ct-resized.png"), FullPage = true });
@@ -114,7 +115,7 @@ public sealed class QuickStartContainerTests(BrowserServer browser) : IAsyncLife
             var created = operation.GetProperty("createdAt").GetDateTimeOffset();
             var finished = operation.GetProperty("finishedAt").GetDateTimeOffset();
             var started = operation.GetProperty("startedAt").GetDateTimeOffset();
-            Measurements.Write($"panel: {operation.GetProperty("kind").GetString()} operation of the container, requested to finished "
+            VmTimings.Write($"panel: {operation.GetProperty("kind").GetString()} operation of the container, requested to finished "
                 + $"{(finished - created).TotalMilliseconds:0} ms (job started after {(started - created).TotalMilliseconds:0} ms)");
         }
     }

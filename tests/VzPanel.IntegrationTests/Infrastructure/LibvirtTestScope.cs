@@ -20,9 +20,13 @@ public sealed class LibvirtTestScope : IDisposable
     public static readonly string TemplateDirectory =
         Environment.GetEnvironmentVariable("VZPANEL_VM_TEMPLATES") ?? "/var/lib/vzpanel-agent/templates/vm";
 
-    public LibvirtTestScope()
+    private readonly string _uri;
+
+    /// <param name="uri">The libvirtd this node's agent talks to: the system one, or a second node's (SecondLibvirtd).</param>
+    public LibvirtTestScope(string uri = Uri)
     {
         EnsureAvailable();
+        _uri = uri;
         Id = Guid.NewGuid().ToString("N")[..10];
         Root = Path.Combine("/var/lib/vzpanel-test", Id);
         Directory.CreateDirectory(Root);
@@ -54,7 +58,7 @@ public sealed class LibvirtTestScope : IDisposable
     /// </summary>
     public IReadOnlyList<string> AgentArguments(long guaranteeableMib) =>
     [
-        "--engine", "libvirt", "--accel", "tcg", "--vm-network", "isolated", "--scope", Scope, "--template-dir", TemplateDirectory,
+        "--engine", "libvirt", "--libvirt-uri", _uri, "--accel", "tcg", "--vm-network", "isolated", "--scope", Scope, "--template-dir", TemplateDirectory,
         "--pool", PoolName, "--pool-path", PoolPath,
         "--host-reserve", string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, HostRamMib() - guaranteeableMib)}M"),
     ];
@@ -68,8 +72,8 @@ public sealed class LibvirtTestScope : IDisposable
     public IReadOnlyList<string> Domains()
     {
         XNamespace ns = MetadataNamespace;
-        return Virsh("list", "--all", "--uuid").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(uuid => Virsh("dumpxml", uuid) is { ExitCode: 0 } xml
+        return VirshHere("list", "--all", "--uuid").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(uuid => VirshHere("dumpxml", uuid) is { ExitCode: 0 } xml
                 && XElement.Parse(xml.Output).Element("metadata")?.Element(ns + "instance")?.Element(ns + "scope")?.Value == Scope)
             .ToList();
     }
@@ -77,8 +81,8 @@ public sealed class LibvirtTestScope : IDisposable
     /// <summary>Names of the volumes in this scope's pool (first column of vol-list); empty when the pool does not exist.</summary>
     public IReadOnlyList<string> Volumes()
     {
-        if (Virsh("pool-info", PoolName).ExitCode != 0) return [];
-        var (exitCode, output) = Virsh("vol-list", PoolName);
+        if (VirshHere("pool-info", PoolName).ExitCode != 0) return [];
+        var (exitCode, output) = VirshHere("vol-list", PoolName);
         return exitCode == 0
             ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.Split(' ')[0]).ToList()
             : throw new InvalidOperationException($"virsh vol-list {PoolName} failed: {output}");
@@ -88,30 +92,34 @@ public sealed class LibvirtTestScope : IDisposable
     {
         foreach (var uuid in Domains())
         {
-            Virsh("destroy", uuid);   // fails harmlessly when it is not running
-            Virsh("undefine", uuid);
+            VirshHere("destroy", uuid);   // fails harmlessly when it is not running
+            VirshHere("undefine", uuid);
         }
         try
         {
             foreach (var volume in Volumes())
-                Virsh("vol-delete", volume, "--pool", PoolName);
+                VirshHere("vol-delete", volume, "--pool", PoolName);
         }
         finally
         {
-            if (Virsh("pool-info", PoolName).ExitCode == 0)
+            if (VirshHere("pool-info", PoolName).ExitCode == 0)
             {
-                Virsh("pool-destroy", PoolName);
-                Virsh("pool-undefine", PoolName);
+                VirshHere("pool-destroy", PoolName);
+                VirshHere("pool-undefine", PoolName);
             }
             if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
         }
     }
 
     /// <summary>One virsh command (an argument list, never a shell string) against the system libvirtd.</summary>
-    public static (int ExitCode, string Output) Virsh(params string[] args)
+    public static (int ExitCode, string Output) Virsh(params string[] args) => VirshAt(Uri, args);
+
+    private (int ExitCode, string Output) VirshHere(params string[] args) => VirshAt(_uri, args);
+
+    private static (int ExitCode, string Output) VirshAt(string uri, string[] args)
     {
         var info = new ProcessStartInfo("virsh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["-c", Uri, "-q", .. args]) info.ArgumentList.Add(a);
+        foreach (var a in (string[])["-c", uri, "-q", .. args]) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Playwright;
+using VzPanel.Agent.Tests.Support;
 using VzPanel.IntegrationTests.Infrastructure;
 using static VzPanel.IntegrationTests.Infrastructure.ServerPages;
 
@@ -52,7 +53,7 @@ public sealed class VmBrowserTests(VmFleet fleet, BrowserServer browser)
         var clock = Stopwatch.StartNew();
         await dialog.GetByTestId("create-submit").ClickAsync();
         await ExpectOperationSucceededAsync(page, Boot);
-        Measurements.Write($"browser: create 512 MiB VM until the page shows it Running: {clock.Elapsed.TotalSeconds:0.0} s");
+        VmTimings.Write($"browser: create 512 MiB VM until the page shows it Running: {clock.Elapsed.TotalSeconds:0.0} s");
         await Assertions.Expect(page.GetByTestId("instance-name")).ToHaveTextAsync(Name);
         await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Running");
         await Assertions.Expect(page.GetByTestId("memory-current")).ToHaveTextAsync("512 MiB");

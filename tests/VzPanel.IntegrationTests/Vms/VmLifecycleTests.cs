@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using VzPanel.Agent.Contracts;
+using VzPanel.Agent.Tests.Support;
 using VzPanel.IntegrationTests.Infrastructure;
 using VzPanel.IntegrationTests.Operations;
 
@@ -55,8 +56,8 @@ public sealed partial class VmLifecycleTests(VmFleet fleet, VmLifecycleTests.Sha
         var booted = await fleet.GuestMemoryAsync(vm.Id);   // the guest agent answers exec
         booted.TotalMiB.ShouldBeInRange(384L, 512L);
 
-        Measurements.Write(create.ToString());
-        Measurements.Write($"VM start until its guest agent answered: {GuestAgentAnswered(vm.Id)} (agent log); the guest after boot: {booted}");
+        VmTimings.Write(create.ToString());
+        VmTimings.Write($"VM start until its guest agent answered: {GuestAgentAnswered(vm.Id)} (agent log); the guest after boot: {booted}");
     }
 
     [Fact, Step(2)]
@@ -71,7 +72,7 @@ public sealed partial class VmLifecycleTests(VmFleet fleet, VmLifecycleTests.Sha
 
         var grown = await fleet.GuestMemoryAsync(id);
         grown.TotalMiB.ShouldBeInRange(before.TotalMiB + 448, before.TotalMiB + 576, $"before: {before}; after: {grown}");
-        Measurements.Write($"{grow}; guest {before} → {grown}");
+        VmTimings.Write($"{grow}; guest {before} → {grown}");
         vm.Grow = grow;
     }
 
@@ -89,7 +90,7 @@ public sealed partial class VmLifecycleTests(VmFleet fleet, VmLifecycleTests.Sha
         var after = await WaitForGuestAsync(id, m => m.TotalMiB <= before.TotalMiB - 384, "MemTotal to drop by the 512 MiB taken away");
         after.AvailableMiB.ShouldBeLessThan(before.AvailableMiB);
         (await fleet.Agents.ListInstancesAsync(fleet.NodeId, fleet.Agent.Address, Ct)).Single(i => i.Id == id.ToString()).MemoryMib.ShouldBe(512);
-        Measurements.Write($"{shrink}; the guest showed it {clock.ElapsedMilliseconds} ms later: {before} → {after}");
+        VmTimings.Write($"{shrink}; the guest showed it {clock.ElapsedMilliseconds} ms later: {before} → {after}");
         vm.Shrink = shrink;
     }
 
@@ -123,9 +124,9 @@ public sealed partial class VmLifecycleTests(VmFleet fleet, VmLifecycleTests.Sha
         }
 
         var counters = await Agent.GetCountersAsync(new InstanceRef { InstanceId = id.ToString() }, cancellationToken: Ct);
-        Measurements.Write(Share("grow 512 → 1024 MiB (plug a DIMM)", panelGrows, agentGrows));
-        Measurements.Write(Share("shrink 1024 → 512 MiB (unplug it)", panelShrinks, agentShrinks));
-        Measurements.Write($"hotplugged memory left in the VM after the rounds: {counters.Counters.Single(r => r.Resource == "dimmpages").Held / 256} MiB");
+        VmTimings.Write(Share("grow 512 → 1024 MiB (plug a DIMM)", panelGrows, agentGrows));
+        VmTimings.Write(Share("shrink 1024 → 512 MiB (unplug it)", panelShrinks, agentShrinks));
+        VmTimings.Write($"hotplugged memory left in the VM after the rounds: {counters.Counters.Single(r => r.Resource == "dimmpages").Held / 256} MiB");
     }
 
     [Fact, Step(5)]
@@ -155,7 +156,7 @@ public sealed partial class VmLifecycleTests(VmFleet fleet, VmLifecycleTests.Sha
 
         reason.ShouldContain("160 MiB");
         UsesMiB().IsMatch(reason).ShouldBeTrue(reason);
-        Measurements.Write($"shrink to 160 MiB with {filled.UsedMiB} MiB used in the guest: refused {(response.IsSuccessStatusCode ? "by the node (operation failed)" : $"by the panel ({(int)response.StatusCode})")}: {reason}");
+        VmTimings.Write($"shrink to 160 MiB with {filled.UsedMiB} MiB used in the guest: refused {(response.IsSuccessStatusCode ? "by the node (operation failed)" : $"by the panel ({(int)response.StatusCode})")}: {reason}");
         (await fleet.GuestMemoryAsync(id)).TotalMiB.ShouldBe(filled.TotalMiB);
         var instance = (await owner.Http.GetFromJsonAsync<JsonElement>($"/api/v1/instances/{id}", Ct)).GetProperty("instance");
         instance.GetProperty("memoryMiB").GetInt64().ShouldBe(512);
@@ -172,7 +173,7 @@ public sealed partial class VmLifecycleTests(VmFleet fleet, VmLifecycleTests.Sha
         var delete = (await OperationTiming.MeasureAsync(owner, "delete running VM (power off, undefine, disk)", () => owner.DeleteAsync(Name), ChangeWithin))
             .ShouldHaveSucceeded();
 
-        Measurements.Write(delete.ToString());
+        VmTimings.Write(delete.ToString());
         (await fleet.Agents.ListInstancesAsync(fleet.NodeId, fleet.Agent.Address, Ct)).ShouldNotContain(i => i.Id == id.ToString());
         var volumes = await Agent.ListVolumesAsync(new ListVolumesRequest(), deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: Ct);
         volumes.Volumes.ShouldNotContain(v => v.InstanceId == id.ToString() || v.Name.StartsWith(id.ToString(), StringComparison.Ordinal));

@@ -52,9 +52,12 @@ public sealed class OperationJob(CurrentAccess access, OperationStore store, Ins
         catch (Exception ex) when (!ct.IsCancellationRequested && IsLastAttempt(context))
         {
             logger.LogError(ex, "Operation {OperationId} failed on its last attempt", operation.Id);
-            await store.FailAsync(operation, target, new AgentException("the panel could not finish it (an internal error, logged for the administrator)", Grpc.Core.StatusCode.Internal), ct);
+            await store.FailAsync(operation, target, InternalError, ct);
         }
     }
+
+    private static AgentException InternalError =>
+        new("the panel could not finish it (an internal error, logged for the administrator)", Grpc.Core.StatusCode.Internal);
 
     /// <summary>
     /// A migration ends itself (done or rolled back). A node that stays away after the transfer must not end it: the job
@@ -66,10 +69,16 @@ public sealed class OperationJob(CurrentAccess access, OperationStore store, Ins
         {
             await migrations.RunAsync(operation, target, (percent, step) => store.ReportAsync(operation, percent, step, ct), IsLastAttempt(context), ct);
         }
-        catch (AgentException failure)
+        catch (AgentException failure) when (!IsLastAttempt(context))
         {
             logger.LogWarning("Migration {OperationId} of {Target} waits for a node: {Reason}", operation.Id, operation.TargetName, failure.Message);
             throw new InvalidOperationException($"Migration {operation.Id} is waiting for a node: {failure.Message}", failure);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && IsLastAttempt(context))
+        {
+            // Never left Running with its server busy for good: the inventory takes what the server's node reports.
+            logger.LogError(ex, "Migration {OperationId} failed on its last attempt", operation.Id);
+            await store.FailAsync(operation, target, InternalError, ct);
         }
     }
 

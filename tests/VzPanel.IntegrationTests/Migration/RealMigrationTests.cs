@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using VzPanel.Agent.Tests.Support;
+using VzPanel.IntegrationTests.Infrastructure;
+using VzPanel.IntegrationTests.Operations;
+using VzPanel.IntegrationTests.Vms;
+
+namespace VzPanel.IntegrationTests.Migration;
+
+/// <summary>
+/// Migrations through the panel between real nodes: a VM live between two libvirt daemons while a loop inside it keeps
+/// counting, and a container cold between two LXC nodes. The measured numbers go to artifacts/vm-timings.txt.
+/// </summary>
+[Collection(nameof(RealMigrationCollection))]
+public sealed class RealMigrationTests(RealMigrationFleet fleet)
+{
+    private static readonly TimeSpan Within = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task Vm_MovesLiveBetweenLibvirtNodes_WithItsHotpluggedMemory_WhileItsLoopKeepsCounting()
+    {
+        await using var admin = await fleet.AdminAsync();
+        var vm = await fleet.RunningServerAsync(admin, "real-vm", "Vm", RealMigrationFleet.VmTemplate, fleet.KvmA, "512M");
+        await admin.SucceededAsync((await (await admin.SetMemoryAsync(vm.ToString(), "768M")).AcceptedAsync()).OperationId, Within);
+        var source = fleet.Agents.For(fleet.KvmA.Id, fleet.KvmA.Address);
+        await GuestMemory.ExecAsync(source, vm, "sh", "-c", "(i=0; while :; do i=$((i+1)); echo $i > /run/ticks; sleep 0.1; done) >/dev/null 2>&1 &");
+        var before = await GuestMemory.ReadAsync(source, vm);
+        var ticksBefore = await TicksAsync(source, vm);
+
+        var clock = Stopwatch.StartNew();
+        var accepted = await (await MigrationFleet.MigrateAsync(admin, vm, new { targetNodeId = fleet.KvmB.Id })).AcceptedAsync();
+        var operation = await admin.SucceededAsync(accepted.OperationId, Within);
+        var seen = clock.Elapsed;
+
+        var target = fleet.Agents.For(fleet.KvmB.Id, fleet.KvmB.Address);
+        (await MigrationFleet.NodeOfAsync(admin, vm)).ShouldBe("kvm-b");
+        var ticksAfter = await TicksAsync(target, vm);
+        ticksAfter.ShouldBeGreaterThan(ticksBefore, "the loop went on counting across the move");
+        await Task.Delay(500);
+        (await TicksAsync(target, vm)).ShouldBeGreaterThan(ticksAfter, "and counts on the target");
+        (await GuestMemory.ReadAsync(target, vm)).TotalMiB.ShouldBe(before.TotalMiB, "the hotplugged DIMM came along");
+        fleet.VmsA.Domains().ShouldBeEmpty();
+        fleet.VmsA.Volumes().ShouldBeEmpty();
+        fleet.VmsB.Domains().ShouldBe([vm.ToString()]);
+
+        var run = operation.GetProperty("migration");
+        run.GetProperty("mode").GetString().ShouldBe("Live");
+        VmTimings.Write(Describe("VM 768 MiB (512 MiB + a DIMM) live kvm-a → kvm-b", run, seen));
+        await admin.RemoveAsync(vm);
+    }
+
+    [Fact]
+    public async Task Container_MovesColdBetweenLxcNodes_WithItsFiles_AndRunsThere()
+    {
+        await using var admin = await fleet.AdminAsync();
+        var ct = await fleet.RunningServerAsync(admin, "real-ct", "Ct", RealMigrationFleet.CtTemplate, fleet.CtA, "256M");
+        var source = fleet.Agents.For(fleet.CtA.Id, fleet.CtA.Address);
+        await GuestMemory.ExecAsync(source, ct, "sh", "-c", "echo kept-across-the-move > /root/marker");
+
+        var clock = Stopwatch.StartNew();
+        var accepted = await (await MigrationFleet.MigrateAsync(admin, ct, new { targetNodeId = fleet.CtB.Id })).AcceptedAsync();
+        var operation = await admin.SucceededAsync(accepted.OperationId, Within);
+        var seen = clock.Elapsed;
+
+        (await MigrationFleet.NodeOfAsync(admin, ct)).ShouldBe("ct-b");
+        var target = fleet.Agents.For(fleet.CtB.Id, fleet.CtB.Address);
+        (await GuestMemory.ExecAsync(target, ct, "cat", "/root/marker")).Stdout.ToStringUtf8().Trim().ShouldBe("kept-across-the-move");
+        (await fleet.Agents.ListInstancesAsync(fleet.CtA.Id, fleet.CtA.Address)).ShouldNotContain(i => i.Id == ct.ToString());
+        var run = operation.GetProperty("migration");
+        run.GetProperty("mode").GetString().ShouldBe("Cold");
+        VmTimings.Write(Describe("container 256 MiB (busybox) cold ct-a → ct-b", run, seen));
+        await admin.RemoveAsync(ct);
+    }
+
+    private static async Task<long> TicksAsync(VzPanel.Agent.Contracts.NodeAgent.NodeAgentClient agent, Guid id) =>
+        long.Parse((await GuestMemory.ExecAsync(agent, id, "cat", "/run/ticks")).Stdout.ToStringUtf8().Trim(), CultureInfo.InvariantCulture);
+
+    private static string Describe(string what, JsonElement run, TimeSpan seen)
+    {
+        var total = run.GetProperty("totalMs").GetInt64();
+        var transfer = run.GetProperty("transferMs").GetInt64();
+        return $"{what}: downtime {run.GetProperty("downtimeMs").GetInt64()} ms, nodes' transfer {transfer} ms, total {total} ms "
+            + $"(panel's share {total - transfer} ms), {run.GetProperty("transferredBytes").GetInt64() / 1024} KiB sent; "
+            + $"{seen.TotalMilliseconds:0} ms from the request to the client seeing it done";
+    }
+}
