@@ -70,6 +70,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<MigrationStore>();
         builder.Services.AddScoped<DrainSteps>();
         builder.Services.AddScoped<INodeDrain, NodeDrain>();
+        builder.Services.AddScoped<IMigrationCancel, MigrationCancel>();
         builder.Services.AddScoped<OperationJob>();
         builder.Services.AddHostedService<OperationRequeuer>();
         builder.Services.AddHostedService<ReplicaEventBridge>();

@@ -1,3 +1,4 @@
+using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Web.Security;
 
@@ -18,5 +19,11 @@ internal static class OperationApi
         operations.MapGet("/{id:guid}", async (Guid id, IOperationQueries queries, CancellationToken ct) =>
                 (await queries.GetAsync(id, ct)).ToHttp(TypedResults.Ok))
             .WithSummary("One operation: state, progress, current step and, when it failed, why.");
+
+        operations.MapPost("/{id:guid}/cancel", async (Guid id, IMigrationCancel migrations, CancellationToken ct) =>
+                (await migrations.CancelAsync(id, ct)).ToHttp(op => TypedResults.Accepted($"/api/v1/operations/{op.Id}", op)))
+            .RequireAuthorization(Policies.Admin)
+            .WithSummary("Cancel a migration while it transfers (admins): the source stops, the job rolls back, the server stays where it was. "
+                + "409 once it switches over.");
     }
 }

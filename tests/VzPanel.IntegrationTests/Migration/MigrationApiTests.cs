@@ -123,6 +123,30 @@ public sealed class MigrationApiTests(MigrationFleet fleet)
         await admin.RemoveAsync(server);
     }
 
+    [Fact]
+    public async Task Cancel_WhileItTransfers_RollsBack_TheServerStaysOnTheSource_AndAFinishedOneCannotBeCancelled()
+    {
+        await using var admin = await fleet.AdminAsync();
+        var server = await fleet.RunningServerAsync(admin, "mig-cancelled", fleet.A);
+        // 100 MiB/s: about 13 s of transfer, time enough to cancel in the middle.
+        var accepted = await (await MigrationFleet.MigrateAsync(admin, server, new { targetNodeId = fleet.B.Id, bandwidthMibPerSecond = 100 })).AcceptedAsync();
+        await CopyingAsync(admin, accepted.OperationId);
+        await using var support = await PanelSession.SignInAsync(fleet.Panel, FleetTenants.Support, TestUsers.Password);
+        (await support.Http.PostAsync($"/api/v1/operations/{accepted.OperationId}/cancel", null)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        (await admin.Http.PostAsync($"/api/v1/operations/{accepted.OperationId}/cancel", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        var operation = await admin.FinishedAsync(accepted.OperationId, Within);
+        operation.GetProperty("state").GetString().ShouldBe("Failed", operation.ToString());
+        operation.GetProperty("error").GetString()!.ShouldContain("the migration was cancelled");
+        operation.GetProperty("error").GetString()!.ShouldContain("It is running on mig-a");
+        (await MigrationFleet.NodeOfAsync(admin, server)).ShouldBe("mig-a");
+        (await fleet.Agents.ListInstancesAsync(fleet.B.Id, fleet.B.Address)).ShouldNotContain(i => i.Id == server.ToString());
+        var again = await (await admin.Http.PostAsync($"/api/v1/operations/{accepted.OperationId}/cancel", null)).ProblemAsync();
+        again.Status.ShouldBe(HttpStatusCode.Conflict, again.Body);
+        await admin.RemoveAsync(server);
+    }
+
     /// <summary>Waits until the source reports bytes moving, so a node killed now dies in the middle of the transfer.</summary>
     private static async Task CopyingAsync(PanelSession admin, Guid operationId)
     {

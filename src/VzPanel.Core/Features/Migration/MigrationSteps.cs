@@ -26,9 +26,9 @@ public sealed class MigrationSteps(AgentClients agents, MigrationStore store, IO
     {
         var run = operation.Migration ?? throw new InvalidOperationException($"operation {operation.Id} has no migration");
         var clock0 = Stopwatch.StartNew();
-        var (_, targetAddress) = await store.NodeAsync(run.TargetNodeId, ct);
-        var source = agents.For(run.SourceNodeId, instance.NodeAddress);
-        var target = agents.For(run.TargetNodeId, targetAddress);
+        // Both from the nodes table: after the switch-over the server's own node is the target, not the source.
+        var source = agents.For(run.SourceNodeId, await store.AddressOfAsync(run.SourceNodeId, ct));
+        var target = agents.For(run.TargetNodeId, await store.AddressOfAsync(run.TargetNodeId, ct));
         var id = instance.InstanceId.ToString();
         string Step(int n) => StepIds.For(operation.Id, n);
 

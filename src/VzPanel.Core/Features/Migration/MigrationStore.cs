@@ -17,11 +17,11 @@ namespace VzPanel.Core.Features.Migration;
 /// </summary>
 public sealed class MigrationStore(IDbContextFactory<VzPanelDbContext> dbFactory, AuditLog audit, PanelEvents events, TimeProvider clock)
 {
-    public async Task<(string Name, string Address)> NodeAsync(Guid nodeId, CancellationToken ct)
+    /// <summary>Where the panel reaches a node's agent now (it moves with the agent's heartbeats).</summary>
+    public async Task<string> AddressOfAsync(Guid nodeId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var node = await db.Nodes.AsNoTracking().Where(n => n.Id == nodeId).Select(n => new { n.Name, n.ManagementAddress }).SingleAsync(ct);
-        return (node.Name, node.ManagementAddress);
+        return await db.Nodes.AsNoTracking().Where(n => n.Id == nodeId).Select(n => n.ManagementAddress).SingleAsync(ct);
     }
 
     public async Task<MigrationRun> SaveAsync(Operation operation, MigrationRun run, CancellationToken ct)

@@ -65,6 +65,23 @@ public sealed class InstanceDetailPageTests : VzPanelTestContext
     }
 
     [Fact]
+    public void Migrate_RunningOnTheServer_OffersAdminsCancel_AndShowsWhyItWasRefused()
+    {
+        SignInAs(PanelRole.Admin);
+        var row = _queries.Add(FakeInstanceQueries.Row("web-1"));
+        _queries.Active[row.Id] = FakeInstanceCommands.Queued(row.Id, OperationKind.Migrate, "Migrate web-1 from sim-1 to sim-2 (live)") with
+            { State = OperationState.Running, ProgressPercent = 40, CurrentStep = "Copying memory: 400 of 1,024 MiB, 624 MiB left" };
+        var cut = RenderPage(row);
+
+        cut.Find("[data-testid=action-migrate]").HasAttribute("disabled").ShouldBeTrue();   // one operation at a time
+        cut.Find("[data-testid=operation-step]").TextContent.ShouldBe("Copying memory: 400 of 1,024 MiB, 624 MiB left");
+        cut.Find("[data-testid=migration-cancel]").Click();
+
+        cut.WaitForAssertion(() => MigrationCancel.Cancelled.ShouldBe([_queries.Active[row.Id].Id]));
+        cut.WaitForAssertion(() => cut.Markup.ShouldContain("No transfer runs right now."));
+    }
+
+    [Fact]
     public void Start_WhenTheServiceSaysBusy_ShowsWhy()
     {
         SignInAs(PanelRole.Admin);

@@ -46,6 +46,7 @@ public sealed partial class InstanceDetailPage : IDisposable
     [Inject] public required PanelEvents Events { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
+    [Inject] public required IMigrationCancel MigrationCancel { get; init; }
 
     /// <summary>Empty in a host without the counters feature (bUnit tests of the page's other cards): no counters card then.</summary>
     [Inject] public required ICounterQueries Counters { get; init; }
@@ -157,6 +158,13 @@ public sealed partial class InstanceDetailPage : IDisposable
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         if (await dialog.Result is { Canceled: false, Data: MigrateCommand command })
             await RunAsync(ct => Commands.MigrateAsync(Id, command, ct));
+    }
+
+    /// <summary>Stops the transfer; the migration's own job rolls it back and the page shows that as it happens.</summary>
+    private async Task CancelMigrationAsync()
+    {
+        var cancelled = await MigrationCancel.CancelAsync(_operation!.Id, _cts.Token);
+        _error = cancelled.IsSuccess ? null : cancelled.Error!.Message;
     }
 
     private async Task SetMemoryAsync(long mib)
