@@ -33,7 +33,9 @@ public static class PanelChannels
         var handler = new SocketsHttpHandler
         {
             SslOptions = ssl,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
+            // As long as the calls' own deadlines: a busy panel (or a busy two-core test machine) may take more than
+            // 10 s to accept and finish a TLS handshake, and a call's deadline is what should decide, not the socket.
+            ConnectTimeout = TimeSpan.FromSeconds(30),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             KeepAlivePingDelay = TimeSpan.FromSeconds(30),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(10),

@@ -32,8 +32,10 @@ public sealed class MigrationFleet(PostgresServer server) : PanelFixture(server)
         await InitializeAsync();
         Tenants = await FleetTenants.SeedAsync(Database);
         using var admin = await NodeApiClient.AdminAsync(this);
-        var nodes = await Task.WhenAll(EnrollAsync(admin, "mig-a", "8G", Slow), EnrollAsync(admin, "mig-b", "8G", Slow), EnrollAsync(admin, "mig-small", "2G", Slow));
-        (A, B, Small) = (nodes[0], nodes[1], nodes[2]);
+        // One after another: three agents starting at once on a busy two-core machine is how enrollments time out.
+        A = await EnrollAsync(admin, "mig-a", "8G", Slow);
+        B = await EnrollAsync(admin, "mig-b", "8G", Slow);
+        Small = await EnrollAsync(admin, "mig-small", "2G", Slow);
         Agents = await PanelAgentClients.OpenAsync(this);
     }
 
