@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text.Json;
 using VzPanel.Agent.Engines.Migration;
@@ -40,7 +41,12 @@ public sealed partial class SimComputeEngine
 
     public async Task AcceptIncomingAsync(string instanceId, Stream payload, CancellationToken cancellationToken)
     {
-        var sent = await JsonSerializer.DeserializeAsync<SimPayload>(new HeaderStream(payload), cancellationToken: cancellationToken)
+        // The record first, length-prefixed; the filler after it is read and dropped.
+        var length = new byte[4];
+        await payload.ReadExactlyAsync(length, cancellationToken);
+        var header = new byte[BinaryPrimitives.ReadInt32BigEndian(length)];
+        await payload.ReadExactlyAsync(header, cancellationToken);
+        var sent = JsonSerializer.Deserialize<SimPayload>(header)
             ?? throw new EngineException(EngineErrorCode.InvalidArgument, "the transfer carried no instance");
         var filler = new byte[81920];
         while (await payload.ReadAsync(filler, cancellationToken) > 0) { }
@@ -88,8 +94,11 @@ public sealed partial class SimComputeEngine
                 // dies on the way breaks it off.
                 var sent = await transport.SendAsync(async (stream, ct) =>
                 {
-                    await JsonSerializer.SerializeAsync(stream, new SimPayload(copy, volume), cancellationToken: ct);
-                    await stream.WriteAsync(new byte[] { (byte)'\n' }, ct);
+                    var header = JsonSerializer.SerializeToUtf8Bytes(new SimPayload(copy, volume));
+                    var length = new byte[4];
+                    BinaryPrimitives.WriteInt32BigEndian(length, header.Length);
+                    await stream.WriteAsync(length, ct);
+                    await stream.WriteAsync(header, ct);
                     await SimulateTransferAsync(stream, memoryMib, diskMib, migration, progress, ct);
                     if (migration.Mode == MigrationMode.Live)
                     {
@@ -187,33 +196,4 @@ public sealed partial class SimComputeEngine
         JsonSerializer.Deserialize<SimInstance>(JsonSerializer.SerializeToUtf8Bytes(instance))!;
 
     private sealed record SimPayload(SimInstance Instance, SimVolume? Volume);
-
-    /// <summary>The JSON line at the head of the payload; the filler after it is read separately.</summary>
-    private sealed class HeaderStream(Stream inner) : Stream
-    {
-        private bool _done;
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_done || buffer.IsEmpty) return 0;
-            var one = buffer[..1];
-            if (await inner.ReadAsync(one, cancellationToken) == 0 || one.Span[0] == (byte)'\n')
-            {
-                _done = true;
-                return 0;
-            }
-            return 1;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }
