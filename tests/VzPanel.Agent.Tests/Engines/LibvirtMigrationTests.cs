@@ -24,13 +24,8 @@ public sealed class LibvirtMigrationTests
     [Fact]
     public async Task LiveMigration_RunningVmWithAHotpluggedDimm_RunsOnTheTargetWithItsMemoryAndProcesses_AndTheSourceCopyGoes()
     {
-        await SecondLibvirtd.EnsureSystemLibvirtdAsync(Ct);
-        using var second = await SecondLibvirtd.StartAsync(Ct);
-        using var sourceNode = new LibvirtTestNode();
-        using var targetNode = new LibvirtTestNode();
-        targetNode.Options.Uri = second.Uri;
-        using var source = sourceNode.CreateEngine();
-        using var target = targetNode.CreateEngine();
+        using var nodes = await TwoNodes.StartAsync();
+        var (second, source, target) = (nodes.Second, nodes.Source, nodes.Target);
         var id = Guid.NewGuid().ToString();
         var definition = new InstanceDefinition(id, "traveller", InstanceKind.VirtualMachine, LibvirtTestNode.TemplateName, 512, 25, 1, 2,
             "traveller.example", ["192.0.2.30"]);
@@ -107,13 +102,8 @@ public sealed class LibvirtMigrationTests
     [Fact]
     public async Task LiveMigration_RefusedOrCancelledWhileCopying_LeavesTheVmRunningOnTheSource_AndAbortCleansTheTarget()
     {
-        await SecondLibvirtd.EnsureSystemLibvirtdAsync(Ct);
-        using var second = await SecondLibvirtd.StartAsync(Ct);
-        using var sourceNode = new LibvirtTestNode();
-        using var targetNode = new LibvirtTestNode();
-        targetNode.Options.Uri = second.Uri;
-        using var source = sourceNode.CreateEngine();
-        using var target = targetNode.CreateEngine();
+        using var nodes = await TwoNodes.StartAsync();
+        var (second, source, target) = (nodes.Second, nodes.Source, nodes.Target);
         var id = Guid.NewGuid().ToString();
         var definition = new InstanceDefinition(id, "stayer", InstanceKind.VirtualMachine, LibvirtTestNode.TemplateName, 384, 0, 1, 2);
         await source.CreateAsync(definition, Op(), Ct);
@@ -171,13 +161,8 @@ public sealed class LibvirtMigrationTests
     [Fact]
     public async Task OfflineMigration_StoppedVm_IsDefinedOnTheTargetWithItsDisk_AndBootsThere()
     {
-        await SecondLibvirtd.EnsureSystemLibvirtdAsync(Ct);
-        using var second = await SecondLibvirtd.StartAsync(Ct);
-        using var sourceNode = new LibvirtTestNode();
-        using var targetNode = new LibvirtTestNode();
-        targetNode.Options.Uri = second.Uri;
-        using var source = sourceNode.CreateEngine();
-        using var target = targetNode.CreateEngine();
+        using var nodes = await TwoNodes.StartAsync();
+        var (second, source, target) = (nodes.Second, nodes.Source, nodes.Target);
         var id = Guid.NewGuid().ToString();
         var definition = new InstanceDefinition(id, "sleeper", InstanceKind.VirtualMachine, LibvirtTestNode.TemplateName, 384, 0, 1, 2, "sleeper.example");
         await source.CreateAsync(definition, Op(), Ct);
@@ -251,5 +236,39 @@ public sealed class LibvirtMigrationTests
     {
         public Task<long> SendAsync(Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("the libvirt engine used the agents' migration channel");
+    }
+
+    /// <summary>A source node on the system libvirtd and a target on a second one, each with its engine; disposed in reverse.</summary>
+    private sealed class TwoNodes : IDisposable
+    {
+        private readonly LibvirtTestNode _sourceNode = new();
+        private readonly LibvirtTestNode _targetNode = new();
+
+        private TwoNodes(SecondLibvirtd second)
+        {
+            Second = second;
+            _targetNode.Options.Uri = second.Uri;
+            Source = _sourceNode.CreateEngine();
+            Target = _targetNode.CreateEngine();
+        }
+
+        public SecondLibvirtd Second { get; }
+        public LibvirtComputeEngine Source { get; }
+        public LibvirtComputeEngine Target { get; }
+
+        public static async Task<TwoNodes> StartAsync()
+        {
+            await SecondLibvirtd.EnsureSystemLibvirtdAsync(Ct);
+            return new TwoNodes(await SecondLibvirtd.StartAsync(Ct));
+        }
+
+        public void Dispose()
+        {
+            Target.Dispose();
+            Source.Dispose();
+            _targetNode.Dispose();
+            _sourceNode.Dispose();
+            Second.Dispose();
+        }
     }
 }
