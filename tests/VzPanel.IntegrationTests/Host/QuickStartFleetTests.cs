@@ -39,18 +39,27 @@ public sealed class QuickStartFleetTests(QuickStartPanel fixture) : IClassFixtur
         states.GetProperty("instancesByState").GetProperty("Stopped").GetInt32().ShouldBe(1);
     }
 
-    private static Task<List<JsonElement>> WaitForAsync(HttpClient admin, Func<List<JsonElement>, bool> done, CancellationToken ct) =>
+    private Task<List<JsonElement>> WaitForAsync(HttpClient admin, Func<List<JsonElement>, bool> done, CancellationToken ct) =>
         WaitForAsync(admin, "/api/v1/nodes", done, ct);
 
-    private static async Task<T> WaitForAsync<T>(HttpClient admin, string path, Func<T, bool> done, CancellationToken ct)
+    private async Task<T> WaitForAsync<T>(HttpClient admin, string path, Func<T, bool> done, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var value = (await admin.GetFromJsonAsync<T>(path, ct))!;
             if (done(value)) return value;
-            if (clock.Elapsed > TimeSpan.FromSeconds(180)) throw new TimeoutException($"The quick-start fleet did not settle: {JsonSerializer.Serialize(value)}");
+            if (clock.Elapsed > TimeSpan.FromSeconds(180)) throw new TimeoutException($"The quick-start fleet did not settle: {JsonSerializer.Serialize(value)}\n{Logs()}");
             await Task.Delay(250, ct);
         }
+    }
+
+    /// <summary>What the panel said about its agents and the end of each agent's log: why a node went Offline.</summary>
+    private string Logs()
+    {
+        var panel = fixture.Panel.Output.Split('\n').Where(l => l.Contains("agent", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase));
+        var agents = Directory.EnumerateFiles(Path.Combine(fixture.DataDirectory, "agents"), "agent.log", SearchOption.AllDirectories)
+            .Select(f => $"--- {f}\n{string.Join('\n', File.ReadLines(f).TakeLast(40))}");
+        return $"--- panel\n{string.Join('\n', panel.TakeLast(40))}\n{string.Join('\n', agents)}";
     }
 }
