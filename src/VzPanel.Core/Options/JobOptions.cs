@@ -42,6 +42,13 @@ public sealed class JobOptions
     [Range(1, 3600)]
     public int GracefulStopSeconds { get; init; } = 60;
 
+    /// <summary>
+    /// How long after its panel died a running job is taken over by another panel (or the same one restarted); live
+    /// panels keep extending it for their own jobs, so it only delays recovery from a crash.
+    /// </summary>
+    [Range(10, 3600)]
+    public int CrashRecoverySeconds { get; init; } = 120;
+
     /// <summary>Operations still queued with no job after this long are handed to the job system again.</summary>
     [Range(5, 3600)]
     public int RequeueAfterSeconds { get; init; } = 30;

@@ -35,7 +35,7 @@ internal static class JobHosting
                         EnableLongPolling = jobs.LongPolling,
                         QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
                         // A job whose panel died is picked up again after this long; the sliding timeout keeps live ones owned.
-                        InvisibilityTimeout = TimeSpan.FromMinutes(2),
+                        InvisibilityTimeout = TimeSpan.FromSeconds(jobs.CrashRecoverySeconds),
                         UseSlidingInvisibilityTimeout = true,
                     });
         });

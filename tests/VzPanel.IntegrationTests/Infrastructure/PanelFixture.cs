@@ -27,6 +27,19 @@ public class PanelFixture(PostgresServer server) : IAsyncLifetime
         AdminPassword = Panel.PrintedAdminPassword ?? throw new InvalidOperationException($"No admin password printed:\n{Panel.Output}");
     }
 
+    /// <summary>
+    /// Kills the panel as a crash would, runs <paramref name="whileDown"/>, and starts it again on the same database, data
+    /// directory and ports.
+    /// </summary>
+    public async Task CrashAndRestartPanelAsync(Func<Task>? whileDown = null)
+    {
+        var crashed = Panel;
+        await crashed.KillAsync();
+        if (whileDown is not null) await whileDown();
+        Panel = await crashed.StartAgainAsync();
+        await crashed.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Panel.DisposeAsync();

@@ -16,12 +16,16 @@ public sealed partial class PanelProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly string[] _args;
 
-    private PanelProcess(Process process, Uri baseUrl, Uri agentUrl)
+    private PanelProcess(Process process, Uri baseUrl, Uri agentUrl, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         _process = process;
         BaseUrl = baseUrl;
         AgentUrl = agentUrl;
+        _environment = environment;
+        _args = args;
     }
 
     public Uri BaseUrl { get; }
@@ -52,12 +56,16 @@ public sealed partial class PanelProcess : IAsyncDisposable
     });
 
     /// <summary>Starts the panel with <paramref name="environment"/> added and waits until /health/ready answers 200.</summary>
-    public static async Task<PanelProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<PanelProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartAsync(environment, new Uri($"http://127.0.0.1:{FreePort()}"), FreePort(), args);
+
+    /// <summary>This panel once more, after it stopped or was killed: the same settings, database, data directory and ports.</summary>
+    public Task<PanelProcess> StartAgainAsync() => StartAsync(_environment, BaseUrl, AgentUrl.Port, _args);
+
+    private static async Task<PanelProcess> StartAsync(IReadOnlyDictionary<string, string> environment, Uri url, int agentPort, string[] args)
     {
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
-        var agentPort = FreePort();
         var panel = new PanelProcess(Process.Start(StartInfo(environment, agentPort, ["--urls", url.ToString(), .. args]))!, url,
-            new Uri($"https://127.0.0.1:{agentPort}"));
+            new Uri($"https://127.0.0.1:{agentPort}"), environment, args);
         panel._process.OutputDataReceived += (_, e) => panel.Append(e.Data);
         panel._process.ErrorDataReceived += (_, e) => panel.Append(e.Data);
         panel._process.BeginOutputReadLine();
@@ -124,6 +132,14 @@ public sealed partial class PanelProcess : IAsyncDisposable
         _ = Kill(_process.Id, 15);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>Kills the panel abruptly (SIGKILL), as a crash or a power cut would: no job is handed back, no connection closed.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

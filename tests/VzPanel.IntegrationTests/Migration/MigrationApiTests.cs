@@ -10,7 +10,7 @@ namespace VzPanel.IntegrationTests.Migration;
 
 /// <summary>
 /// Migrations through the REST API between real sim agents: the whole state machine (prepare, transfer over the
-/// agents' TLS channel, switch-over, clean-up), who may ask, and what a node dying in the middle leaves behind.
+/// agents' TLS channel, switch-over, clean-up), who may ask, and cancelling; <see cref="MigrationFaultTests"/> kills its parts.
 /// </summary>
 [Collection(nameof(MigrationFleetCollection))]
 public sealed class MigrationApiTests(MigrationFleet fleet)
@@ -78,59 +78,13 @@ public sealed class MigrationApiTests(MigrationFleet fleet)
     }
 
     [Fact]
-    public async Task TargetAgentKilledDuringTheTransfer_RollsBack_TheServerRunsOnTheSource()
-    {
-        await using var admin = await fleet.AdminAsync();
-        var server = await fleet.RunningServerAsync(admin, "mig-target-dies", fleet.A);
-        var accepted = await (await MigrationFleet.MigrateAsync(admin, server, new { targetNodeId = fleet.B.Id })).AcceptedAsync();
-        await CopyingAsync(admin, accepted.OperationId);
-
-        await fleet.B.Agent.KillAsync();
-        try
-        {
-            var operation = await admin.FinishedAsync(accepted.OperationId, Within);
-            operation.GetProperty("state").GetString().ShouldBe("Failed", operation.ToString());
-            operation.GetProperty("error").GetString()!.ShouldStartWith("Migration rolled back: ");
-            operation.GetProperty("error").GetString()!.ShouldContain("It is running on mig-a");
-            operation.GetProperty("migration").GetProperty("phase").GetString().ShouldBe("RolledBack");
-        }
-        finally
-        {
-            await fleet.B.Agent.RunAsync(simArguments: MigrationFleet.Slow);
-        }
-        (await MigrationFleet.NodeOfAsync(admin, server)).ShouldBe("mig-a");
-        (await fleet.Agents.ListInstancesAsync(fleet.A.Id, fleet.A.Address)).Single(i => i.Id == server.ToString()).State.ToString().ShouldBe("Running");
-        (await fleet.Agents.ListInstancesAsync(fleet.B.Id, fleet.B.Address)).ShouldNotContain(i => i.Id == server.ToString());
-        await admin.RemoveAsync(server);
-    }
-
-    [Fact]
-    public async Task SourceAgentKilledDuringTheTransferAndBack_TheMigrationResumesAndFinishes()
-    {
-        await using var admin = await fleet.AdminAsync();
-        var server = await fleet.RunningServerAsync(admin, "mig-source-dies", fleet.A);
-        var accepted = await (await MigrationFleet.MigrateAsync(admin, server, new { targetNodeId = fleet.B.Id })).AcceptedAsync();
-        await CopyingAsync(admin, accepted.OperationId);
-
-        await fleet.A.Agent.KillAsync();
-        await fleet.A.Agent.RunAsync(simArguments: MigrationFleet.Slow);
-
-        var operation = await admin.SucceededAsync(accepted.OperationId, Within);
-        operation.GetProperty("migration").GetProperty("phase").GetString().ShouldBe("Done");
-        (await MigrationFleet.NodeOfAsync(admin, server)).ShouldBe("mig-b");
-        (await fleet.Agents.ListInstancesAsync(fleet.B.Id, fleet.B.Address)).Single(i => i.Id == server.ToString()).State.ToString().ShouldBe("Running");
-        (await fleet.Agents.ListInstancesAsync(fleet.A.Id, fleet.A.Address)).ShouldNotContain(i => i.Id == server.ToString());
-        await admin.RemoveAsync(server);
-    }
-
-    [Fact]
     public async Task Cancel_WhileItTransfers_RollsBack_TheServerStaysOnTheSource_AndAFinishedOneCannotBeCancelled()
     {
         await using var admin = await fleet.AdminAsync();
         var server = await fleet.RunningServerAsync(admin, "mig-cancelled", fleet.A);
         // 100 MiB/s: about 13 s of transfer, time enough to cancel in the middle.
         var accepted = await (await MigrationFleet.MigrateAsync(admin, server, new { targetNodeId = fleet.B.Id, bandwidthMibPerSecond = 100 })).AcceptedAsync();
-        await CopyingAsync(admin, accepted.OperationId);
+        await MigrationFleet.AtStepAsync(admin, accepted.OperationId, "Copying ");
         await using var support = await PanelSession.SignInAsync(fleet.Panel, FleetTenants.Support, TestUsers.Password);
         (await support.Http.PostAsync($"/api/v1/operations/{accepted.OperationId}/cancel", null)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
@@ -145,18 +99,5 @@ public sealed class MigrationApiTests(MigrationFleet fleet)
         var again = await (await admin.Http.PostAsync($"/api/v1/operations/{accepted.OperationId}/cancel", null)).ProblemAsync();
         again.Status.ShouldBe(HttpStatusCode.Conflict, again.Body);
         await admin.RemoveAsync(server);
-    }
-
-    /// <summary>Waits until the source reports bytes moving, so a node killed now dies in the middle of the transfer.</summary>
-    private static async Task CopyingAsync(PanelSession admin, Guid operationId)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var operation = await admin.Http.GetFromJsonAsync<JsonElement>($"/api/v1/operations/{operationId}");
-            if (operation.GetProperty("currentStep").GetString()?.StartsWith("Copying ", StringComparison.Ordinal) == true) return;
-            if (clock.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"The transfer did not start: {operation}");
-            await Task.Delay(50);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using VzPanel.IntegrationTests.Infrastructure;
@@ -8,7 +9,8 @@ namespace VzPanel.IntegrationTests.Migration;
 
 /// <summary>
 /// The real panel and three sim agents for migrations: mig-a and mig-b (8 GiB) move servers between them at a simulated
-/// 400 MiB/s, mig-small (2 GiB) is too small for most. Unreachable nodes are retried for 30 s (an agent restarting on a busy machine takes more than 10).
+/// 400 MiB/s, mig-small (2 GiB) is too small for most. Unreachable nodes are retried for 30 s (an agent restarting on a busy machine takes more than 10);
+/// a killed panel's jobs are taken over after 10 s.
 /// </summary>
 public sealed class MigrationFleet(PostgresServer server) : PanelFixture(server), IAsyncLifetime
 {
@@ -19,7 +21,11 @@ public sealed class MigrationFleet(PostgresServer server) : PanelFixture(server)
     {
         ["Jobs__AgentRetryWindowSeconds"] = RetryWindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Agents__HeartbeatIntervalSeconds"] = "1",
+        ["Jobs__CrashRecoverySeconds"] = CrashRecoverySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    /// <summary>How soon a restarted panel takes over the jobs its killed predecessor was running.</summary>
+    public const int CrashRecoverySeconds = 10;
 
     public FleetNode A { get; private set; } = null!;
     public FleetNode B { get; private set; } = null!;
@@ -68,6 +74,26 @@ public sealed class MigrationFleet(PostgresServer server) : PanelFixture(server)
     /// <summary>The inventory's node for the server, by name.</summary>
     public static async Task<string> NodeOfAsync(PanelSession admin, Guid instance) =>
         (await admin.Http.GetFromJsonAsync<JsonElement>($"/api/v1/instances/{instance}")).GetProperty("instance").GetProperty("nodeName").GetString()!;
+
+    /// <summary>Stops the node's agent and runs it again with <paramref name="faults"/> (<c>--sim-hang migrate-complete</c>) or none.</summary>
+    public static async Task RestartAsync(FleetNode node, params string[] faults)
+    {
+        await node.Agent.StopAsync();
+        await node.Agent.RunAsync(simArguments: [.. Slow, .. faults]);
+    }
+
+    /// <summary>Waits until the operation's current step starts with <paramref name="step"/>, so a part killed now dies in that step.</summary>
+    public static async Task AtStepAsync(PanelSession admin, Guid operationId, string step)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var operation = await admin.Http.GetFromJsonAsync<JsonElement>($"/api/v1/operations/{operationId}");
+            if (operation.GetProperty("currentStep").GetString()?.StartsWith(step, StringComparison.Ordinal) == true) return;
+            if (clock.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"The migration did not reach \"{step}…\": {operation}");
+            await Task.Delay(50);
+        }
+    }
 
     async ValueTask IAsyncDisposable.DisposeAsync()
     {

@@ -17,7 +17,7 @@ public sealed partial class SimComputeEngine
     private static readonly TimeSpan SimulatedSwitchOver = TimeSpan.FromMilliseconds(25);
 
     public Task<IncomingMigration> PrepareIncomingAsync(InstanceDefinition definition, MigrationMode mode, string operationId, CancellationToken cancellationToken) =>
-        RunOperationAsync(SimOperation.Migrate, definition.Id, operationId, () =>
+        RunOperationAsync(SimOperation.MigratePrepare, definition.Id, operationId, () =>
         {
             var instance = SimDefinitions.ToInstance(definition, _options, DefaultDiskGib);
             lock (_gate)
@@ -64,7 +64,7 @@ public sealed partial class SimComputeEngine
 
     public Task<MigrationOutcome> MigrateOutAsync(string instanceId, OutgoingMigration migration, IMigrationTransport transport,
         Action<MigrationProgress> progress, string operationId, CancellationToken cancellationToken) =>
-        RunOperationAsync(SimOperation.Migrate, instanceId, operationId, async () =>
+        RunOperationAsync(SimOperation.MigrateOut, instanceId, operationId, async () =>
         {
             SimInstance copy;
             SimVolume? volume;
@@ -121,7 +121,7 @@ public sealed partial class SimComputeEngine
         }, cancellationToken);
 
     public Task<InstanceInfo> CompleteIncomingAsync(string instanceId, bool start, string operationId, CancellationToken cancellationToken) =>
-        RunOperationAsync(SimOperation.Migrate, instanceId, operationId, () =>
+        RunOperationAsync(SimOperation.MigrateComplete, instanceId, operationId, () =>
         {
             lock (_gate)
             {
@@ -149,7 +149,7 @@ public sealed partial class SimComputeEngine
         }, cancellationToken);
 
     public Task AbortIncomingAsync(string instanceId, string operationId, CancellationToken cancellationToken) =>
-        RunOperationAsync(SimOperation.Migrate, instanceId, operationId, () =>
+        RunOperationAsync(SimOperation.MigrateAbort, instanceId, operationId, () =>
         {
             lock (_gate)
             {

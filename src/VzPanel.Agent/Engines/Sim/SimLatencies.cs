@@ -41,8 +41,12 @@ public static class SimOperation
     public const string Exec = "exec";
     public const string SetPassword = "set-password";
     public const string SetNetwork = "set-network";
-    public const string Migrate = "migrate";
+    // A migration's steps one by one, so a fault test can hold any of them (--sim-hang migrate-complete).
+    public const string MigratePrepare = "migrate-prepare";
+    public const string MigrateOut = "migrate-out";
+    public const string MigrateComplete = "migrate-complete";
+    public const string MigrateAbort = "migrate-abort";
 
     public static readonly IReadOnlyList<string> All =
-        [Create, Start, Stop, Restart, Delete, SetMemory, SetGuarantee, SetVCpus, Exec, SetPassword, SetNetwork, Migrate];
+        [Create, Start, Stop, Restart, Delete, SetMemory, SetGuarantee, SetVCpus, Exec, SetPassword, SetNetwork, MigratePrepare, MigrateOut, MigrateComplete, MigrateAbort];
 }
