@@ -1,8 +1,8 @@
 namespace VzPanel.Agent.Engines.Host;
 
 /// <summary>
-/// Whether CRIU can checkpoint and restore processes on this host (`criu check`), so container migration
-/// can choose live or cold. Asked once per agent process: the kernel does not change under it.
+/// Whether CRIU can checkpoint and restore processes on this host (`criu check`), a node fact for the day live
+/// container migration is built. Asked once per agent process: the kernel does not change under it.
 /// </summary>
 public static class CriuCheck
 {
@@ -20,7 +20,7 @@ public static class CriuCheck
             var number = version.StdoutText.Split('\n').FirstOrDefault(l => l.StartsWith("Version:", StringComparison.Ordinal))?["Version:".Length..].Trim() ?? "?";
             var check = await ToolProcess.RunAsync("criu", ["check"], TimeSpan.FromSeconds(60));
             if (check.Succeeded)
-                return new Result(true, $"{number}: works (live container migration possible)");
+                return new Result(true, $"{number}: `criu check` passes; this agent still moves containers cold");
             return new Result(false, $"{number}: `criu check` fails ({Reason(check)}); containers migrate cold");
         }
         catch (EngineException)

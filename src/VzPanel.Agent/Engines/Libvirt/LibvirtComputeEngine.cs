@@ -71,6 +71,7 @@ public sealed partial class LibvirtComputeEngine : IComputeEngine, IDisposable
                 ["libvirt"] = Version(library),
                 ["qemu"] = Version(hypervisor),
                 ["kernel"] = HostFacts.KernelRelease,
+                [NetworkFact.Key] = NetworkFact.Describe(_options.Network),
                 ["agent"] = AgentVersion.Current,
             },
             capabilities,

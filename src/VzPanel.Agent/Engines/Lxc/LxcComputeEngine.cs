@@ -50,9 +50,9 @@ public sealed partial class LxcComputeEngine : IComputeEngine, IDisposable
                 running.Add(spec);
         }
         var criu = await CriuCheck.ResultAsync();
+        // No "live-ct-migration": moving a running container (a CRIU checkpoint and restore) is not built, so the panel
+        // plans containers cold even where CRIU works; versions["criu"] says what CRIU could do here.
         List<string> capabilities = ["memory-live", "memory-guarantee", "template-cache", "guest-exec"];
-        if (criu.Works)
-            capabilities.Add("criu");
         if (HostKsm.Read().Available)
             capabilities.Add("ksm");
         return new NodeDescription(
@@ -63,6 +63,7 @@ public sealed partial class LxcComputeEngine : IComputeEngine, IDisposable
                 ["kernel"] = HostFacts.KernelRelease,
                 ["cgroup"] = ContainerCgroup.HostFlavor == CgroupFlavor.V1 ? "v1 (memory)" : "v2",
                 ["criu"] = criu.Summary,
+                [NetworkFact.Key] = NetworkFact.Describe(_options.Network),
                 ["agent"] = AgentVersion.Current,
             },
             capabilities,

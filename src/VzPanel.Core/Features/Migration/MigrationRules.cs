@@ -7,12 +7,19 @@ namespace VzPanel.Core.Features.Migration;
 /// <summary>
 /// The pre-checks of a migration and the choice of live or cold, from inventory facts only (nothing is asked of the
 /// nodes and nothing changes): the same engine on both sides, the target's state, size and capacity after guarantees
-/// and overcommit, the template a VM's disk is built on, the accelerator a running VM needs, and CRIU for containers.
+/// and overcommit, the template a VM's disk is built on, the accelerator a running VM needs, the network the guests are
+/// attached to, and whether both agents can move a running container.
 /// </summary>
 public static class MigrationRules
 {
-    /// <summary>The capability an LXC node reports when `criu check` passes there.</summary>
-    public const string Criu = "criu";
+    /// <summary>
+    /// The capability an LXC agent reports when it can checkpoint a running container and restore it elsewhere (CRIU works
+    /// and the agent has that path). No agent reports it yet, so containers move cold; the nodes' CRIU facts say why.
+    /// </summary>
+    public const string LiveContainers = "live-ct-migration";
+
+    /// <summary>The node fact (among its versions) naming what its guests' network cards attach to: none, isolated, bridge:NAME, network:NAME.</summary>
+    public const string NetworkFact = "network";
 
     public static MigrationPlan Plan(Instance instance, NodeLoad source, NodeLoad target, long diskMiB, string? busyWith)
     {
@@ -36,6 +43,7 @@ public static class MigrationRules
                 running ? $"node {to.Name} keeps its guarantees and overcommit within limits" : "nothing to hold until it starts"),
             TemplateCheck(instance, to),
             AcceleratorCheck(instance, from, to, running),
+            NetworkCheck(from, to),
         ];
         var transfer = diskMiB + (mode == MigrationMode.Live ? instance.MemoryMiB : 0);
         return new MigrationPlan(instance.Id, instance.Name, instance.Kind, from.Name, to.Id, to.Name, mode, why, transfer, checks);
@@ -47,9 +55,9 @@ public static class MigrationRules
             return (MigrationMode.Offline, $"{instance.Name} is not running: its disk moves and it stays stopped");
         if (instance.Kind == InstanceKind.Vm || from.Engine == EngineKind.Sim)
             return (MigrationMode.Live, "the server keeps running while its memory is copied; it pauses only for the final switch-over");
-        var without = new[] { from, to }.Where(n => !n.Capabilities.Contains(Criu)).ToList();
+        var without = new[] { from, to }.Where(n => !n.Capabilities.Contains(LiveContainers)).ToList();
         if (without.Count == 0)
-            return (MigrationMode.Live, "CRIU works on both nodes: the container's processes are checkpointed and restored on the target");
+            return (MigrationMode.Live, "both agents checkpoint running containers: its processes are restored on the target");
         var reasons = without.Select(n => $"node {n.Name}: CRIU {n.Versions.GetValueOrDefault("criu", "is not reported")}");
         return (MigrationMode.Cold,
             $"the container stops, its files move and it starts on the target ({string.Join("; ", reasons)})");
@@ -72,6 +80,16 @@ public static class MigrationRules
         return Check("accelerator", string.Equals(from.Accelerator, to.Accelerator, StringComparison.Ordinal),
             $"both nodes use {from.Accelerator}",
             $"node {from.Name} uses {from.Accelerator ?? "no accelerator"}, node {to.Name} {to.Accelerator ?? "none"}: a running VM moves only between nodes with the same one");
+    }
+
+    /// <summary>The node's own network attachment (versions["network"], e.g. bridge:br0) must be there on the target too.</summary>
+    private static MigrationCheck NetworkCheck(Node from, Node to)
+    {
+        var (source, target) = (from.Versions.GetValueOrDefault(NetworkFact), to.Versions.GetValueOrDefault(NetworkFact));
+        if (source is null && target is null)
+            return new("network", true, "neither node reports a network attachment");
+        return Check("network", string.Equals(source, target, StringComparison.Ordinal), $"both nodes attach servers to {source}",
+            $"node {from.Name} attaches servers to {source ?? "an unreported network"}, node {to.Name} to {target ?? "an unreported one"}: the server would lose its network there");
     }
 
     private static MigrationCheck Check(string name, bool passed, string ok, string refusal) => new(name, passed, passed ? ok : refusal);

@@ -10,15 +10,19 @@ public sealed class MigrationRulesTests
 {
     private const string CriuFails = "3.17.1: `criu check` fails (vdso: Unexpected rt vDSO area bounds); containers migrate cold";
 
-    private static NodeLoad Load(string name, EngineKind engine, string? accelerator = null, bool criu = false, long guaranteed = 0)
+    private const string CriuPasses = "3.19: `criu check` passes; this agent still moves containers cold";
+
+    private static NodeLoad Load(string name, EngineKind engine, string? accelerator = null, bool criu = false, bool liveContainers = false, long guaranteed = 0,
+        string? network = null)
     {
         var node = new Node
         {
             Name = name, ManagementAddress = "127.0.0.1:1", RamMiB = 16384, CpuCount = 8, HostReserveMiB = 1024, Engine = engine,
             State = NodeState.Online, OvercommitRatio = 1.5m, Accelerator = accelerator,
-            Capabilities = criu ? [MigrationRules.Criu] : [],
-            Versions = new() { ["criu"] = criu ? "3.19: works (live container migration possible)" : CriuFails },
+            Capabilities = liveContainers ? [MigrationRules.LiveContainers] : [],
+            Versions = new() { ["criu"] = criu ? CriuPasses : CriuFails },
         };
+        if (network is not null) node.Versions[MigrationRules.NetworkFact] = network;
         return new NodeLoad(node, guaranteed, guaranteed);
     }
 
@@ -51,6 +55,20 @@ public sealed class MigrationRulesTests
     }
 
     [Fact]
+    public void Plan_TargetAttachingGuestsToAnotherNetwork_IsBlockedNamingBoth()
+    {
+        var (a, b, c) = (Load("kvm-a", EngineKind.Libvirt, "kvm", network: "bridge:br0"), Load("kvm-b", EngineKind.Libvirt, "kvm", network: "none"),
+            Load("kvm-c", EngineKind.Libvirt, "kvm", network: "bridge:br0"));
+
+        var plan = MigrationRules.Plan(Server(InstanceKind.Vm, a), a, b, 0, null);
+        var same = MigrationRules.Plan(Server(InstanceKind.Vm, a), a, c, 0, null);
+
+        plan.Blockers.ShouldBe(["node kvm-a attaches servers to bridge:br0, node kvm-b to none: the server would lose its network there"]);
+        same.Checks.Single(check => check.Name == "network").Detail.ShouldBe("both nodes attach servers to bridge:br0");
+        same.CanMigrate.ShouldBeTrue();
+    }
+
+    [Fact]
     public void Plan_ContainerWhereCriuFailsOnTheTarget_IsColdAndSaysWhy()
     {
         var (a, b) = (Load("ct-a", EngineKind.Lxc, criu: true), Load("ct-b", EngineKind.Lxc, criu: false));
@@ -59,14 +77,25 @@ public sealed class MigrationRulesTests
 
         plan.CanMigrate.ShouldBeTrue();
         plan.Mode.ShouldBe(MigrationMode.Cold);
-        plan.ModeReason.ShouldBe($"the container stops, its files move and it starts on the target (node ct-b: CRIU {CriuFails})");
+        plan.ModeReason.ShouldBe($"the container stops, its files move and it starts on the target (node ct-a: CRIU {CriuPasses}; node ct-b: CRIU {CriuFails})");
         plan.ExpectedTransferMiB.ShouldBe(300, "a cold move carries the files only");
     }
 
     [Fact]
-    public void Plan_ContainerWithCriuOnBothNodes_IsLive()
+    public void Plan_ContainerWhereCriuWorksOnBothNodes_IsStillColdUntilTheAgentsMoveRunningContainers()
     {
         var (a, b) = (Load("ct-a", EngineKind.Lxc, criu: true), Load("ct-b", EngineKind.Lxc, criu: true));
+
+        var plan = MigrationRules.Plan(Server(InstanceKind.Ct, a), a, b, 300, null);
+
+        plan.Mode.ShouldBe(MigrationMode.Cold);
+        plan.ModeReason.ShouldContain("this agent still moves containers cold");
+    }
+
+    [Fact]
+    public void Plan_ContainerBetweenAgentsThatMoveRunningContainers_IsLive()
+    {
+        var (a, b) = (Load("ct-a", EngineKind.Lxc, liveContainers: true), Load("ct-b", EngineKind.Lxc, liveContainers: true));
 
         MigrationRules.Plan(Server(InstanceKind.Ct, a), a, b, 300, null).Mode.ShouldBe(MigrationMode.Live);
     }
