@@ -142,6 +142,8 @@ public sealed partial class InstanceCommands(
 
     private OperationView Dispatched(Operation operation)
     {
+        // Queued is told before the job exists: once it does, a worker may already be publishing Running.
+        events.Publish(OperationChanged.From(operation));
         try
         {
             dispatcher.Dispatch(operation.Id);
@@ -151,7 +153,6 @@ public sealed partial class InstanceCommands(
             // The operation is saved, and saved is what counts: the requeuer hands it to a job shortly.
             logger.LogWarning(ex, "Queueing the job for operation {OperationId} failed; the requeuer will retry", operation.Id);
         }
-        events.Publish(OperationChanged.From(operation));
         return OperationView.From(operation);
     }
 

@@ -52,9 +52,10 @@ public sealed class NodeDrain(
         {
             return Error.Busy($"busy: node {node.Name} is already being drained.");
         }
-        dispatcher.Dispatch(operation.Id);
+        // Queued is told before the job exists: once it does, a worker may already be publishing Running.
         events.Publish(new NodeChanged(node.Id, node.State));
         events.Publish(OperationChanged.From(operation));
+        dispatcher.Dispatch(operation.Id);
         return OperationView.From(operation);
     }
 
