@@ -67,6 +67,6 @@ public static partial class ServerPages
 
     public static string Shot(string name) => Path.Combine(BrowserServer.ScreenshotDirectory, name);
 
-    [GeneratedRegex("/instances/(?<id>[0-9a-f-]{36})$")]
+    [GeneratedRegex(@"/instances/(?<id>[0-9a-f-]{36})(\?operation=[0-9a-f-]{36})?$")]
     private static partial Regex ServerUrl();
 }

@@ -36,7 +36,7 @@ public sealed class MigrationDryRunApiTests(OperationsFleet fleet)
             chosen.GetProperty("canMigrate").GetBoolean().ShouldBeTrue(chosen.GetProperty("blockers").ToString());
             chosen.GetProperty("expectedTransferMiB").GetInt64().ShouldBeGreaterThanOrEqualTo(512);
             chosen.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString())
-                .ShouldBe(["state", "busy", "target", "engine", "node-state", "size", "capacity", "template", "accelerator"]);
+                .ShouldBe(["state", "busy", "target", "engine", "node-state", "size", "capacity", "template", "accelerator", "network"]);
 
             var toItself = await OkAsync(await admin.Http.PostAsJsonAsync("/api/v1/instances/ops-migrate-1/migrations/dry-run", new { targetNodeId = source }, _ct));
             toItself.GetProperty("canMigrate").GetBoolean().ShouldBeFalse();

@@ -36,7 +36,7 @@ public sealed partial class InstancesUiTests(QuickStartPanel fixture, BrowserSer
         await Assertions.Expect(page.GetByTestId("instance-name")).ToHaveTextAsync("ui-ct-1");
         await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Running");
         await Assertions.Expect(page.GetByTestId("instance-subtitle")).ToContainTextAsync("ct1.example.com");
-        var container = page.Url;
+        var container = page.Url.Split('?')[0];   // the create's page names its operation: ?operation=…
 
         // A VM, 2 GiB, with the button.
         await page.GetByTestId("nav-servers").ClickAsync();
@@ -59,8 +59,8 @@ public sealed partial class InstancesUiTests(QuickStartPanel fixture, BrowserSer
         // The container's memory up, then down, through the memory control.
         await page.GetByTestId("instance-row-ui-ct-1").GetByRole(AriaRole.Link).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(container);
-        await ResizeAsync(page, 1536, "1.5 GiB");
-        await ResizeAsync(page, 768, "768 MiB");
+        await ResizeAsync(page, "ui-ct-1", 1536, "1.5 GiB");
+        await ResizeAsync(page, "ui-ct-1", 768, "768 MiB");
         await page.ScreenshotAsync(new() { Path = Shot("instance-detail-light.png"), FullPage = true });
         await page.GetByTestId("dark-mode-toggle").ClickAsync();
         await Assertions.Expect(page.Locator(".mud-theme-dark, html[data-mud-theme=dark], body").First).ToBeVisibleAsync();
@@ -69,23 +69,21 @@ public sealed partial class InstancesUiTests(QuickStartPanel fixture, BrowserSer
         await page.ScreenshotAsync(new() { Path = Shot("instance-detail-dark.png"), FullPage = true });
         await page.GetByTestId("dark-mode-toggle").ClickAsync();
 
-        // Shut it down, then delete it after typing its name.
-        await page.GetByTestId("action-shutdown").ClickAsync();
-        await ExpectOperationSucceededAsync(page);
-        await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Stopped");
-        await page.GetByTestId("action-delete").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("confirm-yes")).ToBeDisabledAsync();
-        await page.GetByTestId("confirm-name").FillAsync("ui-ct-1");
-        await page.GetByTestId("confirm-yes").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("instance-deleted")).ToContainTextAsync("ui-ct-1 was deleted", new() { Timeout = 30_000 });
-        await page.GetByTestId("back-to-list").ClickAsync();
+        await ShutDownAndDeleteAsync(page, "ui-ct-1");
         await Assertions.Expect(page.GetByTestId("instance-row-ui-vm-1")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("instance-row-ui-ct-1")).ToHaveCountAsync(0);
+
+        // The VM the same way: memory up and down, shut down, deleted.
+        await page.GetByTestId("instance-row-ui-vm-1").GetByRole(AriaRole.Link).ClickAsync();
+        await ResizeAsync(page, "ui-vm-1", 3072, "3 GiB");
+        await ResizeAsync(page, "ui-vm-1", 1024, "1 GiB");
+        await ShutDownAndDeleteAsync(page, "ui-vm-1");
+        await Assertions.Expect(page.GetByTestId("instance-row-ui-vm-1")).ToHaveCountAsync(0);
 
         // Everything that happened, newest first.
         await page.GetByTestId("nav-operations").ClickAsync();
         var newest = page.Locator("[data-testid=operations-table] tbody tr").First;
-        await Assertions.Expect(newest).ToContainTextAsync("Delete ui-ct-1");
+        await Assertions.Expect(newest).ToContainTextAsync("Delete ui-vm-1");
         await Assertions.Expect(newest.GetByTestId("operation-progress")).ToHaveAttributeAsync("data-state", "Succeeded", Slow);
         await Assertions.Expect(page.Locator("[data-testid=operations-table] tbody tr", new() { HasText = "Create VM ui-vm-1" })).ToHaveCountAsync(1);
         await page.ScreenshotAsync(new() { Path = Shot("operations.png"), FullPage = true });
@@ -118,12 +116,26 @@ public sealed partial class InstancesUiTests(QuickStartPanel fixture, BrowserSer
         await Assertions.Expect(progress.GetByTestId("operation-done")).ToBeVisibleAsync();
     }
 
-    private static async Task ResizeAsync(IPage page, int mib, string shown)
+    /// <summary>Shuts the server of the open detail page down, deletes it after typing its name, and goes back to the list.</summary>
+    private static async Task ShutDownAndDeleteAsync(IPage page, string name)
+    {
+        await page.GetByTestId("action-shutdown").ClickAsync();
+        await ExpectOperationSucceededAsync(page);
+        await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Stopped");
+        await page.GetByTestId("action-delete").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("confirm-yes")).ToBeDisabledAsync();
+        await page.GetByTestId("confirm-name").FillAsync(name);
+        await page.GetByTestId("confirm-yes").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("instance-deleted")).ToContainTextAsync($"{name} was deleted", new() { Timeout = 30_000 });
+        await page.GetByTestId("back-to-list").ClickAsync();
+    }
+
+    private static async Task ResizeAsync(IPage page, string name, int mib, string shown)
     {
         await page.GetByTestId("memory-input").FillAsync(mib.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Assertions.Expect(page.GetByTestId("memory-guaranteed")).ToBeVisibleAsync();
         await page.GetByTestId("memory-apply").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("active-operation")).ToContainTextAsync("Memory of ui-ct-1");
+        await Assertions.Expect(page.GetByTestId("active-operation")).ToContainTextAsync($"Memory of {name}");
         await ExpectOperationSucceededAsync(page);
         await Assertions.Expect(page.GetByTestId("memory-current")).ToHaveTextAsync(shown);
         await Assertions.Expect(page.GetByTestId("memory-apply")).ToBeDisabledAsync();
@@ -131,6 +143,6 @@ public sealed partial class InstancesUiTests(QuickStartPanel fixture, BrowserSer
 
     private static string Shot(string name) => Path.Combine(BrowserServer.ScreenshotDirectory, name);
 
-    [GeneratedRegex("/instances/[0-9a-f-]{36}$")]
+    [GeneratedRegex(@"/instances/[0-9a-f-]{36}(\?operation=[0-9a-f-]{36})?$")]
     private static partial Regex ServerUrl();
 }

@@ -88,7 +88,8 @@ public static class MigrationRules
         var (source, target) = (from.Versions.GetValueOrDefault(NetworkFact), to.Versions.GetValueOrDefault(NetworkFact));
         if (source is null && target is null)
             return new("network", true, "neither node reports a network attachment");
-        return Check("network", string.Equals(source, target, StringComparison.Ordinal), $"both nodes attach servers to {source}",
+        return Check("network", string.Equals(source, target, StringComparison.Ordinal),
+            source == "none" ? "neither node gives servers a network card" : $"both nodes attach servers to {source}",
             $"node {from.Name} attaches servers to {source ?? "an unreported network"}, node {to.Name} to {target ?? "an unreported one"}: the server would lose its network there");
     }
 

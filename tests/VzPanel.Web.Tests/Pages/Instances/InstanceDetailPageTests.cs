@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using VzPanel.Core.Common;
@@ -251,6 +252,23 @@ public sealed class InstanceDetailPageTests : VzPanelTestContext
         items.Count.ShouldBe(2);
         items[0].TextContent.ShouldContain("Memory of web-1");
         items[1].TextContent.ShouldContain("Create web-1");
+    }
+
+    [Fact]
+    public void Render_AfterACreateThatFinishedBeforeThePageLoaded_ShowsItAsTheLastOperation()
+    {
+        SignInAs(PanelRole.Customer);
+        var row = _queries.Add(FakeInstanceQueries.Row("web-1"));
+        var create = FakeOperationQueries.Op("Create web-1", OperationState.Succeeded, 100, row.Id, kind: OperationKind.Create);
+        _operations.Items.Add(create);
+        _operations.Items.Add(FakeOperationQueries.Op("Start web-1", OperationState.Succeeded, 100, row.Id, at: DateTimeOffset.UtcNow.AddMinutes(-1)));
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/instances/{row.Id}?operation={create.Id}");
+        var cut = Render<InstanceDetailPage>(p => p.Add(x => x.Id, row.Id));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=active-operation]").TextContent.ShouldContain("Create web-1"));
+        cut.Find("[data-testid=active-operation]").TextContent.ShouldContain("Last operation");
+        cut.Find("[data-testid=active-operation] [data-testid=operation-progress]").GetAttribute("data-state").ShouldBe("Succeeded");
     }
 
     private static OperationChanged Changed(Guid id, InstanceRow row, OperationState state, int percent, string? step, string? error = null) =>

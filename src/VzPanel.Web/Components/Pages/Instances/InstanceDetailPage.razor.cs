@@ -37,6 +37,9 @@ public sealed partial class InstanceDetailPage : IDisposable
     private List<BreadcrumbItem> _crumbs = [];
 
     [Parameter] public Guid Id { get; set; }
+
+    /// <summary>The operation that brought the user here (a create): shown even when it finished before the page loaded.</summary>
+    [SupplyParameterFromQuery(Name = "operation")] public Guid? BroughtBy { get; set; }
     [CascadingParameter] public Task<AuthenticationState>? AuthState { get; set; }
     [Inject] public required IInstanceQueries Instances { get; init; }
     [Inject] public required IInstanceCommands Commands { get; init; }
@@ -120,7 +123,7 @@ public sealed partial class InstanceDetailPage : IDisposable
         if (details is null) return;
         _details = details;
         _recent = recent.Items;
-        var read = details.ActiveOperation ?? _recent.FirstOrDefault(o => o.Id == _operation?.Id);
+        var read = details.ActiveOperation ?? _recent.FirstOrDefault(o => o.Id == (_operation?.Id ?? BroughtBy));
         if (read is not null) _operation = _operation is null ? read : LiveEvents.Latest(_operation, read);
         if (_operation is not { Kind: OperationKind.SetMemory, IsFinished: false }) _requestedMiB = null;
         _crumbs = [new("Servers", "/instances"), new(details.Instance.Name, null, disabled: true)];

@@ -108,7 +108,7 @@ public sealed partial class InstancesPage : IDisposable
         var dialog = await Dialogs.ShowAsync<CreateInstanceDialog>("New server", parameters,
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true });
         if (await dialog.Result is { Canceled: false, Data: OperationView created } && created.TargetId is { } id)
-            Navigation.NavigateTo($"/instances/{id}");
+            Navigation.NavigateTo($"/instances/{id}?operation={created.Id}");
     }
 
     public void Dispose()
