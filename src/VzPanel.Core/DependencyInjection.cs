@@ -21,6 +21,7 @@ using VzPanel.Core.Features.Nodes.Heartbeats;
 using VzPanel.Core.Features.Nodes.Pki;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Operations.Jobs;
+using VzPanel.Core.Features.Storage;
 using VzPanel.Core.Features.Templates;
 using VzPanel.Core.Features.Tenancy;
 using VzPanel.Core.Options;
@@ -66,6 +67,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<IOperationDispatcher, HangfireOperationDispatcher>();
         builder.Services.AddScoped<InstanceSteps>();
         builder.Services.AddScoped<OperationStore>();
+        builder.Services.AddScoped<VolumeRecorder>();
         builder.Services.AddScoped<MigrationSteps>();
         builder.Services.AddScoped<MigrationStore>();
         builder.Services.AddScoped<DrainSteps>();

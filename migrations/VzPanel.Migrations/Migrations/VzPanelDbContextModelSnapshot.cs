@@ -474,6 +474,10 @@ namespace VzPanel.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("DiskGiB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("disk_gib");
+
                     b.Property<string>("Hostname")
                         .HasMaxLength(253)
                         .HasColumnType("character varying(253)")
@@ -562,6 +566,8 @@ namespace VzPanel.Migrations.Migrations
                     b.ToTable("instances", null, t =>
                         {
                             t.HasCheckConstraint("ck_instances_cpu_limit", "cpu_limit_percent IS NULL OR cpu_limit_percent > 0");
+
+                            t.HasCheckConstraint("ck_instances_disk", "disk_gib > 0");
 
                             t.HasCheckConstraint("ck_instances_guarantee", "memory_guarantee_percent BETWEEN 0 AND 100");
 

@@ -75,7 +75,11 @@ public sealed record InstanceInfo(
     long MemoryUsedMib,
     IReadOnlyList<string> IpAddresses,
     string Hostname,
-    string Template);
+    string Template)
+{
+    /// <summary>The size of the instance's disk; 0 when the engine does not know it (domains made before it was recorded).</summary>
+    public long DiskGib { get; init; }
+}
 
 public sealed record ExecCommand(IReadOnlyList<string> Argv, TimeSpan Timeout, byte[]? Stdin = null);
 

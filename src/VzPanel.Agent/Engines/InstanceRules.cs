@@ -16,6 +16,32 @@ public static class InstanceRules
             throw Invalid($"disk size {definition.DiskGib} GiB is negative");
     }
 
+    /// <summary>
+    /// Disks only grow: a file system on a shrunk disk loses whatever lay past the new end, so an equal or smaller
+    /// size is refused rather than applied.
+    /// </summary>
+    public static void EnsureDiskGrows(string name, long currentBytes, long diskGib)
+    {
+        if (diskGib <= 0 || diskGib > long.MaxValue / GiB)
+            throw Invalid($"disk size {diskGib} GiB is not a size a disk can have");
+        if (diskGib * GiB <= currentBytes)
+            throw Invalid($"the disk of {name} has {InGib(currentBytes)} GiB and can only grow (shrinking it would destroy the data past the new end); "
+                + $"ask for more than that, not {diskGib} GiB");
+    }
+
+    /// <summary>Room in the pool for all the growth, so the guest can fill the disk it was promised without the pool running dry.</summary>
+    public static void EnsurePoolRoom(string pool, long availableBytes, long growthBytes)
+    {
+        if (growthBytes > availableBytes)
+            throw new EngineException(EngineErrorCode.InsufficientResources,
+                $"storage pool {pool} has {InGib(availableBytes)} GiB free; growing the disk by {InGib(growthBytes)} GiB needs that much");
+    }
+
+    private const long GiB = 1024L * 1024 * 1024;
+
+    private static string InGib(long bytes) =>
+        (bytes / (double)GiB).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+
     public static void EnsureGuaranteePercent(int percent)
     {
         if (percent is < 0 or > 100)

@@ -41,7 +41,7 @@ public static class EngineMapping
 
     public static InstanceInfo ToEngine(this Proto.InstanceStatus status) => new(
         status.Id, status.Name, status.Kind.ToEngine(), status.State.ToEngine(), status.MemoryMib, status.MemoryGuaranteePercent,
-        status.Vcpus, status.MemoryUsedMib, status.IpAddresses.ToList(), status.Hostname, status.Template);
+        status.Vcpus, status.MemoryUsedMib, status.IpAddresses.ToList(), status.Hostname, status.Template) { DiskGib = status.DiskGib };
 
     public static GuestNetworkConfig ToEngine(this Proto.GuestNetwork network) => new(
         network.Hostname,

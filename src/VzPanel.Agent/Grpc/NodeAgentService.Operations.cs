@@ -44,6 +44,10 @@ public sealed partial class NodeAgentService
         Once(request.OperationId, nameof(SetVCpus), Blank(request, r => r.OperationId = ""), context,
             () => engine.SetVCpusAsync(request.InstanceId, request.Vcpus, request.OperationId, context.CancellationToken));
 
+    public override Task<OperationReply> ResizeDisk(ResizeDiskRequest request, ServerCallContext context) =>
+        Once(request.OperationId, nameof(ResizeDisk), Blank(request, r => r.OperationId = ""), context,
+            () => engine.ResizeDiskAsync(request.InstanceId, request.DiskGib, request.OperationId, context.CancellationToken));
+
     public override Task<OperationReply> SetUserPassword(SetUserPasswordRequest request, ServerCallContext context) =>
         Once(request.OperationId, nameof(SetUserPassword), Blank(request, r => { r.OperationId = ""; r.Password = ""; }), context,
             () => engine.SetUserPasswordAsync(request.InstanceId, request.User, request.Password, request.OperationId, context.CancellationToken));

@@ -102,6 +102,7 @@ public static class ProtoMapping
             MemoryUsedMib = instance.MemoryUsedMib,
             Hostname = instance.Hostname,
             Template = instance.Template,
+            DiskGib = instance.DiskGib,
         };
         status.IpAddresses.Add(instance.IpAddresses);
         return status;

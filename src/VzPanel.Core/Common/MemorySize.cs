@@ -21,16 +21,17 @@ public readonly record struct MemorySize(long MiB) : IComparable<MemorySize>
     public static bool operator <=(MemorySize a, MemorySize b) => a.MiB <= b.MiB;
     public static bool operator >=(MemorySize a, MemorySize b) => a.MiB >= b.MiB;
 
-    public static Result<MemorySize> Parse(string? text)
+    /// <param name="field">What the size is of, named in the error: "memory", or "disk" for disk sizes, which read the same way.</param>
+    public static Result<MemorySize> Parse(string? text, string field = "memory")
     {
         var s = text?.Trim() ?? "";
-        if (s.Length == 0) return Invalid(text, "a size is required");
+        if (s.Length == 0) return Invalid(text, "a size is required", field);
 
         var unit = char.ToUpperInvariant(s[^1]);
         var digits = char.IsLetter(unit) ? s[..^1].TrimEnd() : s;
-        if (digits.EndsWith('i') || digits.EndsWith('I')) return Invalid(text, "write 512M or 2G, not MiB/GiB");
+        if (digits.EndsWith('i') || digits.EndsWith('I')) return Invalid(text, "write 512M or 2G, not MiB/GiB", field);
         if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            return Invalid(text, "expected a whole number with an optional K, M, G or T suffix");
+            return Invalid(text, "expected a whole number with an optional K, M, G or T suffix", field);
 
         var (multiplier, divisor) = unit switch
         {
@@ -41,12 +42,12 @@ public readonly record struct MemorySize(long MiB) : IComparable<MemorySize>
             _ when char.IsDigit(unit) => (1L, 1L),
             _ => (0L, 0L),
         };
-        if (multiplier == 0) return Invalid(text, $"unknown unit '{s[^1]}'; use K, M, G or T");
-        if (n % divisor != 0) return Invalid(text, "the size must be a whole number of MiB");
-        if (n > long.MaxValue / multiplier / 1024 / 1024) return Invalid(text, "the size is too large");
+        if (multiplier == 0) return Invalid(text, $"unknown unit '{s[^1]}'; use K, M, G or T", field);
+        if (n % divisor != 0) return Invalid(text, "the size must be a whole number of MiB", field);
+        if (n > long.MaxValue / multiplier / 1024 / 1024) return Invalid(text, "the size is too large", field);
 
         var mib = n / divisor * multiplier;
-        return mib <= 0 ? Invalid(text, "the size must be at least 1M") : new MemorySize(mib);
+        return mib <= 0 ? Invalid(text, "the size must be at least 1M", field) : new MemorySize(mib);
     }
 
     /// <summary>The largest exact unit: 2048 MiB prints as <c>2G</c>, 1536 MiB as <c>1536M</c>.</summary>
@@ -58,6 +59,6 @@ public readonly record struct MemorySize(long MiB) : IComparable<MemorySize>
         _ => $"{MiB}M",
     };
 
-    private static Error Invalid(string? text, string why) =>
-        Error.Validation("memory", $"'{text}' is not a memory size: {why}.");
+    private static Error Invalid(string? text, string why, string field) =>
+        Error.Validation(field, $"'{text}' is not a {field} size: {why}.");
 }

@@ -65,6 +65,9 @@ internal static class InstanceApi
             Change(reference, lookup, id => c.SetMemoryGuaranteeAsync(id, body.Percent, ct), ct)).WithSummary("Change the memory guarantee (percent of memory).");
         change.MapPut("/{reference}/vcpus", (string reference, SetVCpusRequest body, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct) =>
             Change(reference, lookup, id => c.SetVCpusAsync(id, body.VCpus, ct), ct)).WithSummary("Change the number of vCPUs.");
+        change.MapPut("/{reference}/disk", (string reference, SetDiskRequest body, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct) =>
+                Change(reference, lookup, id => c.ResizeDiskAsync(id, body.Size, ct), ct))
+            .WithSummary("Grow a VM's disk, running or stopped (\"20G\", \"1T\"); disks never shrink, and containers have no disk of their own.");
 
         change.MapPost("/{reference}/migrations", (string reference, MigrateCommand? body, InstanceLookup lookup, IInstanceCommands c, CancellationToken ct) =>
                 Change(reference, lookup, id => c.MigrateAsync(id, body ?? new MigrateCommand(), ct), ct))
@@ -93,6 +96,8 @@ internal static class InstanceApi
 
     public sealed record SetVCpusRequest(int VCpus);
 
+    public sealed record SetDiskRequest(string Size);
+
     public sealed record CreateInstanceRequest
     {
         public required string Name { get; init; }
@@ -102,6 +107,10 @@ internal static class InstanceApi
         public int MemoryGuaranteePercent { get; init; }
         public int VCpus { get; init; } = 1;
         public int? CpuLimitPercent { get; init; }
+
+        /// <summary>The disk as "20G"; none gives 10 GiB.</summary>
+        public string? Disk { get; init; }
+
         public string? Hostname { get; init; }
         public IReadOnlyList<string> IpAddresses { get; init; } = [];
         public Guid? TenantId { get; init; }
@@ -114,7 +123,7 @@ internal static class InstanceApi
             Spec = new InstanceSpec
             {
                 Name = Name, Kind = Kind, Template = Template, Memory = Memory, MemoryGuaranteePercent = MemoryGuaranteePercent, VCpus = VCpus,
-                CpuLimitPercent = CpuLimitPercent, Hostname = Hostname, IpAddresses = IpAddresses,
+                CpuLimitPercent = CpuLimitPercent, Disk = Disk, Hostname = Hostname, IpAddresses = IpAddresses,
             },
             TenantId = TenantId, NodeId = NodeId, RootPassword = RootPassword, Start = Start,
         };

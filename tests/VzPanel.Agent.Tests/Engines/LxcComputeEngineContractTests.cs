@@ -15,6 +15,21 @@ public sealed class LxcComputeEngineContractTests : ComputeEngineContractTests
 
     protected override Task<IComputeEngine> CreateEngineAsync() => Task.FromResult<IComputeEngine>(_node.CreateEngine());
 
+    [Fact]
+    public async Task ResizeDisk_Container_IsRefusedBecauseItsRootIsAFolder()
+    {
+        var created = await Engine.CreateAsync(Definition(), Op(), Ct);
+
+        var refusal = await RefusedAsync(() => Engine.ResizeDiskAsync(created.Id, 20, Op(), Ct), EngineErrorCode.InvalidArgument);
+
+        refusal.Message.ShouldContain("has no disk to grow: its root file system is a folder on the node");
+        (await Engine.ListVolumesAsync(null, Ct)).Single(v => v.InstanceId == created.Id).CapacityBytes.ShouldBe(10L * 1024 * 1024 * 1024);
+    }
+
+    [Fact]
+    public async Task ResizeDisk_UnknownContainer_ThrowsNotFound() =>
+        await RefusedAsync(() => Engine.ResizeDiskAsync(Guid.NewGuid().ToString(), 20, Op(), Ct), EngineErrorCode.NotFound);
+
     protected override Task DisposeEngineAsync(IComputeEngine engine)
     {
         ((IDisposable)engine).Dispose();

@@ -4,7 +4,7 @@ using VzPanel.Agent.Tests.Support;
 
 namespace VzPanel.Agent.Tests.Engines;
 
-public sealed class SimComputeEngineContractTests : ComputeEngineContractTests
+public sealed class SimComputeEngineContractTests : DiskEngineContractTests
 {
     private readonly TempDirectory _data = new();
 

@@ -64,6 +64,9 @@ public sealed class GrpcComputeEngine(NodeAgent.NodeAgentClient client) : ICompu
     public Task<InstanceInfo> SetVCpusAsync(string instanceId, int vcpus, string operationId, CancellationToken cancellationToken) =>
         Instance(() => client.SetVCpusAsync(new SetVCpusRequest { OperationId = operationId, InstanceId = instanceId, Vcpus = vcpus }, cancellationToken: cancellationToken));
 
+    public Task<InstanceInfo> ResizeDiskAsync(string instanceId, long diskGib, string operationId, CancellationToken cancellationToken) =>
+        Instance(() => client.ResizeDiskAsync(new ResizeDiskRequest { OperationId = operationId, InstanceId = instanceId, DiskGib = diskGib }, cancellationToken: cancellationToken));
+
     public async Task<ExecResult> ExecAsync(string instanceId, ExecCommand command, string? operationId, CancellationToken cancellationToken)
     {
         var request = new ExecRequest

@@ -50,7 +50,11 @@ public sealed class MigrationApiTests(MigrationFleet fleet)
         await admin.NoDriftAsync(fleet.A.Id);
         await admin.NoDriftAsync(fleet.B.Id);
         await using (var db = fleet.Database.CreateContext())
+        {
             (await db.AuditEvents.AsNoTracking().CountAsync(e => e.Action == "instance.migrated" && e.TargetId == server.ToString())).ShouldBe(1);
+            // The inventory records the disk where it is now: in the target's pool, one row.
+            (await db.Volumes.AsNoTracking().Where(v => v.InstanceId == server).Select(v => v.Pool!.NodeId).SingleAsync(TestContext.Current.CancellationToken)).ShouldBe(fleet.B.Id);
+        }
         await admin.RemoveAsync(server);
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using VzPanel.Agent.Contracts;
 using VzPanel.Agent.Tests.Support;
 using VzPanel.IntegrationTests.Infrastructure;
@@ -55,6 +56,15 @@ public sealed partial class VmLifecycleTests(VmFleet fleet, VmLifecycleTests.Sha
         onNode.State.ShouldBe(VzPanel.Agent.Contracts.InstanceState.Running);
         var booted = await fleet.GuestMemoryAsync(vm.Id);   // the guest agent answers exec
         booted.TotalMiB.ShouldBeInRange(384L, 512L);
+        // Its QCOW2 overlay as libvirt reported it: the default 10 GiB, in the node's pool, a little of it allocated.
+        var details = await owner.Http.GetFromJsonAsync<JsonElement>($"/api/v1/instances/{vm.Id}", Ct);
+        details.GetProperty("diskGiB").GetInt64().ShouldBe(10);
+        details.GetProperty("diskAllocatedMiB").GetInt64().ShouldBeInRange(0L, 1024L);
+        await using (var db = fleet.Database.CreateContext())
+        {
+            var volume = await db.Volumes.SingleAsync(v => v.InstanceId == vm.Id, Ct);
+            (volume.Name, volume.SizeBytes, volume.Format).ShouldBe(($"{vm.Id}-disk0.qcow2", 10L << 30, Core.Features.Storage.VolumeFormat.Qcow2));
+        }
 
         VmTimings.Write(create.ToString());
         VmTimings.Write($"VM start until its guest agent answered: {GuestAgentAnswered(vm.Id)} (agent log); the guest after boot: {booted}");

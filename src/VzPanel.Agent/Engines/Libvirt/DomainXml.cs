@@ -44,6 +44,9 @@ public static class DomainXml
 {
     private const long KibPerMib = 1024;
 
+    /// <summary>The VM's one disk, as the guest and QEMU's block commands name it.</summary>
+    public const string DiskTarget = "vda";
+
     public static string Build(DomainSpec spec)
     {
         var os = new XElement("os", new XElement("type", new XAttribute("arch", "x86_64"), new XAttribute("machine", "pc"), "hvm"));
@@ -63,7 +66,7 @@ public static class DomainXml
             new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "disk"),
                 new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", "qcow2")),
                 new XElement("source", new XAttribute("file", spec.DiskPath)),
-                new XElement("target", new XAttribute("dev", "vda"), new XAttribute("bus", "virtio"))),
+                new XElement("target", new XAttribute("dev", DiskTarget), new XAttribute("bus", "virtio"))),
             Interface(spec.Network),
             // virtlogd keeps the serial console in a file, so a boot can be read after the fact.
             new XElement("serial", new XAttribute("type", "pty"),

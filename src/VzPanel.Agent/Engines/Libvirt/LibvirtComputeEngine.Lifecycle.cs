@@ -18,10 +18,10 @@ public sealed partial class LibvirtComputeEngine
             EnsurePool();
 
             _operations.Progress(definition.Id, operationId, 20, "creating the disk");
-            var diskPath = CreateDisk(definition, template);
+            var (diskPath, diskBytes) = CreateDisk(definition, template);
             var metadata = new VmMetadata(_options.Scope, definition.Name, template.Name, definition.MemoryMib, definition.MemoryGuaranteePercent,
                 string.IsNullOrWhiteSpace(definition.Hostname) ? definition.Name : definition.Hostname,
-                (definition.IpAddresses ?? []).Select(WithPrefix).ToList(), "", []);
+                (definition.IpAddresses ?? []).Select(WithPrefix).ToList(), "", [], DiskGib: (diskBytes + GiB - 1) / GiB);
             _operations.Progress(definition.Id, operationId, 70, "defining the VM");
             Directory.CreateDirectory(_options.LogDirectory);
             _api.Define(DomainXml.Build(new DomainSpec(

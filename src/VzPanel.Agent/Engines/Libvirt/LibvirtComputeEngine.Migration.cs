@@ -47,7 +47,7 @@ public sealed partial class LibvirtComputeEngine
                     "(abort that one first), or the pool is shared storage, which VM migration does not support");
             _operations.Progress(definition.Id, operationId, 50, "creating the disk the copy goes to");
             // The same overlay create makes (name, size, backing file), so libvirt's incremental copy finds it and sends only the top layer.
-            var diskPath = CreateDisk(definition, template);
+            var (diskPath, _) = CreateDisk(definition, template);
             Directory.CreateDirectory(_options.LogDirectory);
             _logger.LogInformation("prepared to take VM {Instance} ({Mode}) at {Uri}; disk {Disk}", definition.Id, mode, uri, diskPath);
             return new IncomingMigration(new Dictionary<string, string>

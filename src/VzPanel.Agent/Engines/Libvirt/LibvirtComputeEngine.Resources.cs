@@ -56,7 +56,7 @@ public sealed partial class LibvirtComputeEngine
     }
 
     /// <summary>A thin QCOW2 overlay on the template's base image, as large as the instance asked for (never smaller than the base).</summary>
-    private string CreateDisk(InstanceDefinition definition, VmTemplate template)
+    private (string Path, long CapacityBytes) CreateDisk(InstanceDefinition definition, VmTemplate template)
     {
         var name = VolumeName(definition.Id);
         // A create that died half-way may have left its disk; no domain uses it, so it goes.
@@ -72,7 +72,7 @@ public sealed partial class LibvirtComputeEngine
               <backingStore><path>{SecurityElement.Escape(template.DiskPath)}</path><format type='{SecurityElement.Escape(baseImage.Format)}'/></backingStore>
             </volume>
             """;
-        return _api.CreateVolume(_options.PoolName, xml);
+        return (_api.CreateVolume(_options.PoolName, xml), capacity);
     }
 
     public static string VolumeName(string instanceId) => $"{instanceId}-disk0.qcow2";

@@ -154,7 +154,10 @@ public sealed partial class LibvirtComputeEngine : IComputeEngine, IDisposable
         var metadata = facts.Metadata!;
         var state = StateOf(listing);
         return new InstanceInfo(listing.Uuid, metadata.Name, InstanceKind.VirtualMachine, state, metadata.MemoryMib, metadata.GuaranteePercent,
-            facts.VCpus, IsActive(state) ? UsedMib(listing.Uuid) : 0, metadata.Addresses, metadata.Hostname, metadata.Template);
+            facts.VCpus, IsActive(state) ? UsedMib(listing.Uuid) : 0, metadata.Addresses, metadata.Hostname, metadata.Template)
+        {
+            DiskGib = metadata.DiskGib,
+        };
     }
 
     private InstanceInfo Snapshot(string instanceId)

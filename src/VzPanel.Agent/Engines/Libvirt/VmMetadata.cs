@@ -16,7 +16,8 @@ public sealed record VmMetadata(
     string Hostname,
     IReadOnlyList<string> Addresses,
     string Gateway,
-    IReadOnlyList<string> DnsServers)
+    IReadOnlyList<string> DnsServers,
+    long DiskGib = 0)
 {
     public const string Namespace = "urn:vzpanel:instance:1";
     public const string Prefix = "vz";
@@ -38,7 +39,8 @@ public sealed record VmMetadata(
         new XElement(ns + "hostname", Hostname),
         Addresses.Select(a => new XElement(ns + "address", a)),
         new XElement(ns + "gateway", Gateway),
-        DnsServers.Select(d => new XElement(ns + "dns", d)));
+        DnsServers.Select(d => new XElement(ns + "dns", d)),
+        new XElement(ns + "disk", DiskGib));
 
     /// <summary>The metadata inside a domain's XML, or null for domains this panel did not create.</summary>
     public static VmMetadata? From(XElement domain)
@@ -54,6 +56,7 @@ public sealed record VmMetadata(
             Text("hostname"),
             element.Elements(Ns + "address").Select(a => a.Value).ToList(),
             Text("gateway"),
-            element.Elements(Ns + "dns").Select(d => d.Value).ToList());
+            element.Elements(Ns + "dns").Select(d => d.Value).ToList(),
+            long.TryParse(Text("disk"), CultureInfo.InvariantCulture, out var disk) ? disk : 0);
     }
 }

@@ -34,6 +34,19 @@ public sealed partial class LxcComputeEngine
         return volumes;
     }
 
+    /// <summary>
+    /// Refused: a container's root file system is a folder on the node (the dir backend), with no size of its own
+    /// that could grow; it uses what the node's file system has free.
+    /// </summary>
+    public Task<InstanceInfo> ResizeDiskAsync(string instanceId, long diskGib, string operationId, CancellationToken cancellationToken) =>
+        OperateAsync<InstanceInfo>(instanceId, operationId, () =>
+        {
+            var spec = Own(instanceId);
+            throw new EngineException(EngineErrorCode.InvalidArgument,
+                $"container {spec.Name} has no disk to grow: its root file system is a folder on the node ({_options.PrivatePath}) "
+                + "with no size of its own; it uses what the node's file system has free");
+        });
+
     public Task<KsmStatistics> GetKsmStatsAsync(CancellationToken cancellationToken) => Task.FromResult(HostKsm.Read());
 
     private static async Task<long> DiskUsageBytesAsync(string folder, CancellationToken cancellationToken)

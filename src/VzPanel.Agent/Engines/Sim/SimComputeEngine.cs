@@ -117,7 +117,7 @@ public sealed partial class SimComputeEngine : IComputeEngine
 
     private static InstanceInfo ToInfo(SimInstance i) => new(
         i.Id, i.Name, i.Kind, i.State, i.MemoryMib, i.GuaranteePercent, i.VCpus, SimAccounting.UsedMib(i),
-        i.IpAddresses.ToList(), i.Hostname, i.Template);
+        i.IpAddresses.ToList(), i.Hostname, i.Template) { DiskGib = i.DiskGib };
 
     private InstanceInfo Snapshot(string instanceId)
     {

@@ -12,6 +12,7 @@ public static class SimLatencies
         [SimOperation.SetMemory] = TimeSpan.FromMilliseconds(120),
         [SimOperation.SetGuarantee] = TimeSpan.FromMilliseconds(40),
         [SimOperation.SetVCpus] = TimeSpan.FromMilliseconds(80),
+        [SimOperation.ResizeDisk] = TimeSpan.FromMilliseconds(150),
         [SimOperation.Exec] = TimeSpan.FromMilliseconds(30),
         [SimOperation.SetPassword] = TimeSpan.FromMilliseconds(100),
         [SimOperation.SetNetwork] = TimeSpan.FromMilliseconds(100),
@@ -38,6 +39,7 @@ public static class SimOperation
     public const string SetMemory = "set-memory";
     public const string SetGuarantee = "set-guarantee";
     public const string SetVCpus = "set-vcpus";
+    public const string ResizeDisk = "resize-disk";
     public const string Exec = "exec";
     public const string SetPassword = "set-password";
     public const string SetNetwork = "set-network";
@@ -48,5 +50,6 @@ public static class SimOperation
     public const string MigrateAbort = "migrate-abort";
 
     public static readonly IReadOnlyList<string> All =
-        [Create, Start, Stop, Restart, Delete, SetMemory, SetGuarantee, SetVCpus, Exec, SetPassword, SetNetwork, MigratePrepare, MigrateOut, MigrateComplete, MigrateAbort];
+        [Create, Start, Stop, Restart, Delete, SetMemory, SetGuarantee, SetVCpus, ResizeDisk, Exec, SetPassword, SetNetwork,
+            MigratePrepare, MigrateOut, MigrateComplete, MigrateAbort];
 }

@@ -14,5 +14,9 @@ public interface IInstanceCommands
     Task<Result<OperationView>> SetMemoryAsync(Guid instanceId, string memory, CancellationToken ct);
     Task<Result<OperationView>> SetMemoryGuaranteeAsync(Guid instanceId, int percent, CancellationToken ct);
     Task<Result<OperationView>> SetVCpusAsync(Guid instanceId, int vcpus, CancellationToken ct);
+
+    /// <summary>Grows the server's disk to <paramref name="size"/> (<c>20G</c>); disks never shrink.</summary>
+    Task<Result<OperationView>> ResizeDiskAsync(Guid instanceId, string size, CancellationToken ct);
+
     Task<Result<OperationView>> MigrateAsync(Guid instanceId, Migration.MigrateCommand command, CancellationToken ct);
 }

@@ -25,6 +25,9 @@ public sealed class Instance : ITenantOwned
 
     public int VCpus { get; set; }
 
+    /// <summary>The size of its disk (a VM's QCOW2 image; for a container, what was asked: its folder has no size of its own).</summary>
+    public long DiskGiB { get; set; } = DiskSize.DefaultGiB;
+
     /// <summary>CPU cap in percent of one core (prlctl <c>--cpulimit</c>); null means unlimited.</summary>
     public int? CpuLimitPercent { get; set; }
 

@@ -26,6 +26,7 @@ public sealed partial class InstanceCommands
         if (tenantId is null) return Error.Validation("tenantId", "Choose the customer the server belongs to.");
         if (string.IsNullOrWhiteSpace(spec.Template)) return Error.Validation("template", "Choose a template to build the server from.");
         var memoryMiB = MemorySize.Parse(spec.Memory).Value.MiB;
+        var diskGiB = spec.Disk is null ? DiskSize.DefaultGiB : DiskSize.ParseGiB(spec.Disk).Value;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenant = await db.Tenants.Include(t => t.Plan).SingleOrDefaultAsync(t => t.Id == tenantId, ct);
@@ -54,7 +55,7 @@ public sealed partial class InstanceCommands
         var instance = new Instance
         {
             Kind = spec.Kind, Name = spec.Name.Trim(), TenantId = tenant.Id, NodeId = node.Id, State = InstanceState.Provisioning,
-            MemoryMiB = memoryMiB, MemoryGuaranteePercent = spec.MemoryGuaranteePercent, VCpus = spec.VCpus, CpuLimitPercent = spec.CpuLimitPercent,
+            MemoryMiB = memoryMiB, MemoryGuaranteePercent = spec.MemoryGuaranteePercent, VCpus = spec.VCpus, CpuLimitPercent = spec.CpuLimitPercent, DiskGiB = diskGiB,
             TemplateId = template.Id, Hostname = string.IsNullOrWhiteSpace(spec.Hostname) ? null : spec.Hostname,
             IpAddresses = spec.IpAddresses.Select(System.Net.IPAddress.Parse).ToList(), CreatedAt = now, UpdatedAt = now,
         };
@@ -63,7 +64,7 @@ public sealed partial class InstanceCommands
             Start = command.Start, PreviousState = nameof(InstanceState.Provisioning),
             ProtectedRootPassword = string.IsNullOrEmpty(command.RootPassword) ? null : secrets.Protect(command.RootPassword),
         };
-        var summary = $"Create {Kind(spec.Kind)} {instance.Name} ({new MemorySize(memoryMiB)}, {spec.VCpus} vCPU) from {template.Name} on {node.Name}";
+        var summary = $"Create {Kind(spec.Kind)} {instance.Name} ({new MemorySize(memoryMiB)}, {spec.VCpus} vCPU, {DiskSize.Show(diskGiB)} disk) from {template.Name} on {node.Name}";
         var operation = NewOperation(OperationKind.Create, instance, parameters, summary);
         db.Instances.Add(instance);
         db.Operations.Add(operation);

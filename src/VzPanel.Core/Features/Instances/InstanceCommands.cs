@@ -192,6 +192,7 @@ public sealed partial class InstanceCommands(
         OperationKind.SetMemory => "memory",
         OperationKind.SetMemoryGuarantee => "guarantee",
         OperationKind.SetVCpus => "vcpus",
+        OperationKind.ResizeDisk => "disk",
         _ => kind.ToString().ToLowerInvariant(),
     };
 }

@@ -13,6 +13,7 @@ internal sealed class InstanceConfiguration : IEntityTypeConfiguration<Instance>
             t.HasCheckConstraint("ck_instances_memory", "memory_mib > 0");
             t.HasCheckConstraint("ck_instances_guarantee", "memory_guarantee_percent BETWEEN 0 AND 100");
             t.HasCheckConstraint("ck_instances_vcpus", "vcpus > 0");
+            t.HasCheckConstraint("ck_instances_disk", "disk_gib > 0");
             t.HasCheckConstraint("ck_instances_cpu_limit", "cpu_limit_percent IS NULL OR cpu_limit_percent > 0");
         });
         b.Property(i => i.Id).ValueGeneratedNever();
@@ -25,6 +26,7 @@ internal sealed class InstanceConfiguration : IEntityTypeConfiguration<Instance>
         b.Property(i => i.State).HasConversion<string>().HasMaxLength(16);
         b.Property(i => i.MemoryMiB).HasColumnName("memory_mib");
         b.Property(i => i.VCpus).HasColumnName("vcpus");
+        b.Property(i => i.DiskGiB).HasColumnName("disk_gib");
         b.Property(i => i.Hostname).HasMaxLength(253);
         b.Property(i => i.IpAddresses).HasColumnType("inet[]");
         b.Property(i => i.Version).IsRowVersion();

@@ -39,6 +39,12 @@ public sealed record InstanceDetails(
     long PlanMemoryMaxMiB, int PlanVCpuMax, decimal HourlyPrice, string Currency, DateTimeOffset CreatedAt, OperationView? ActiveOperation)
 {
     public long GuaranteedMiB => Instances.Instance.GuaranteeOf(Instance.MemoryMiB, Instance.GuaranteePercent);
+
+    /// <summary>The size of its disk.</summary>
+    public long DiskGiB { get; init; } = DiskSize.DefaultGiB;
+
+    /// <summary>What its volumes hold on the node (thin images fill as the guest writes), as last reported; null before any report.</summary>
+    public long? DiskAllocatedMiB { get; init; }
 }
 
 public sealed record CreateOptions(
@@ -81,9 +87,14 @@ public sealed class InstanceQueries(IDbContextFactory<VzPanelDbContext> dbFactor
         var plan = await db.Tenants.AsNoTracking().Where(t => t.Id == i.TenantId).Select(t => t.Plan!).SingleAsync(ct);
         var active = await db.Operations.AsNoTracking()
             .Where(o => o.TargetId == id && (o.State == OperationState.Queued || o.State == OperationState.Running)).FirstOrDefaultAsync(ct);
+        var allocated = await db.Volumes.AsNoTracking().Where(v => v.InstanceId == id).SumAsync(v => (long?)v.AllocationBytes, ct);
         return new InstanceDetails(row, i.Template?.Name, i.CpuLimitPercent, i.IpAddresses.Select(a => a.ToString()).ToList(),
             plan.MemoryMinMiB, plan.MemoryMaxMiB, plan.VCpuMax, plan.HourlyPrice(i.MemoryMiB, i.VCpus), plan.Currency, i.CreatedAt,
-            active is null ? null : OperationView.From(active));
+            active is null ? null : OperationView.From(active))
+        {
+            DiskGiB = i.DiskGiB,
+            DiskAllocatedMiB = allocated / (1024 * 1024),
+        };
     }
 
     public async Task<CreateOptions> CreateOptionsAsync(CancellationToken ct)

@@ -9,6 +9,10 @@ public sealed record InstanceSpec
     public int MemoryGuaranteePercent { get; init; }
     public int VCpus { get; init; } = 1;
     public int? CpuLimitPercent { get; init; }
+
+    /// <summary>The disk as typed (<c>20G</c>); null gives <see cref="DiskSize.DefaultGiB"/>.</summary>
+    public string? Disk { get; init; }
+
     public string? Template { get; init; }
     public string? Hostname { get; init; }
     public IReadOnlyList<string> IpAddresses { get; init; } = [];

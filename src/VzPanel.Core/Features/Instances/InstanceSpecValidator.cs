@@ -23,6 +23,10 @@ public sealed class InstanceSpecValidator : AbstractValidator<InstanceSpec>
             if (!size.IsSuccess) ctx.AddFailure(size.Error!.Message);
             else if (size.Value.MiB < MinMemoryMiB) ctx.AddFailure($"Memory must be at least {MinMemoryMiB}M, not {size.Value}.");
         });
+        RuleFor(s => s.Disk).Custom((text, ctx) =>
+        {
+            if (text is not null && DiskSize.ParseGiB(text) is { IsSuccess: false } disk) ctx.AddFailure(disk.Error!.Message);
+        });
         RuleFor(s => s.MemoryGuaranteePercent).InclusiveBetween(0, 100)
             .WithMessage("The memory guarantee is a percentage from 0 to 100.");
         RuleFor(s => s.VCpus).InclusiveBetween(1, MaxVCpus)

@@ -6,6 +6,7 @@ using VzPanel.Agent.Contracts;
 using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Operations.Jobs;
+using VzPanel.Core.Features.Storage;
 using VzPanel.Core.Options;
 using ProtoMode = VzPanel.Agent.Contracts.MigrationMode;
 using ProtoState = VzPanel.Agent.Contracts.InstanceState;
@@ -18,7 +19,8 @@ namespace VzPanel.Core.Features.Migration;
 /// carries an id derived from the operation, so a re-run after a panel or agent crash repeats nothing. Until the
 /// target confirms it runs the server, a failure rolls back: the target forgets it and the source runs it as before.
 /// </summary>
-public sealed class MigrationSteps(AgentClients agents, MigrationStore store, IOptions<JobOptions> options, TimeProvider clock, ILogger<MigrationSteps> logger)
+public sealed class MigrationSteps(AgentClients agents, MigrationStore store, VolumeRecorder volumes, IOptions<JobOptions> options, TimeProvider clock,
+    ILogger<MigrationSteps> logger)
 {
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
 
@@ -73,7 +75,8 @@ public sealed class MigrationSteps(AgentClients agents, MigrationStore store, IO
                 await RollBackAsync(operation, run, instance, source, target, failure.Message, report, ct);
                 return;
             }
-            run = await store.SwitchOverAsync(operation, run, onTarget, ct);
+            var storage = await volumes.ReadAsync(target, run.TargetNode, instance.InstanceId, ct);
+            run = await store.SwitchOverAsync(operation, run, onTarget, storage, ct);
         }
 
         if (run.Phase == MigrationPhase.CleaningUp)

@@ -8,6 +8,7 @@ using VzPanel.Core.Features.Capacity;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Operations.Jobs;
+using VzPanel.Core.Features.Storage;
 
 namespace VzPanel.Core.Features.Migration;
 
@@ -35,7 +36,8 @@ public sealed class MigrationStore(IDbContextFactory<VzPanelDbContext> dbFactory
         return run;
     }
 
-    public async Task<MigrationRun> SwitchOverAsync(Operation operation, MigrationRun run, InstanceStatus onTarget, CancellationToken ct)
+    /// <param name="storage">The server's volumes on the target, which replace the source's; null when the target did not list them.</param>
+    public async Task<MigrationRun> SwitchOverAsync(Operation operation, MigrationRun run, InstanceStatus onTarget, NodeStorage? storage, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -44,6 +46,7 @@ public sealed class MigrationStore(IDbContextFactory<VzPanelDbContext> dbFactory
         instance.NodeId = run.TargetNodeId;
         OperationStore.Apply(instance, onTarget, now);
         await UsageMeter.RecordAsync(db, instance, now, ct);
+        if (storage is not null) await VolumeRecorder.WriteAsync(db, run.TargetNodeId, instance.Id, storage, now, ct);
         var row = await db.Operations.SingleAsync(o => o.Id == operation.Id, ct);
         row.Migration = run with { Phase = MigrationPhase.CleaningUp };
         audit.Add(db, new AuditEntry("instance.migrated", $"{instance.Name} now runs on {run.TargetNode} (moved from {run.SourceNode}, {Lower(run.Mode)}).")

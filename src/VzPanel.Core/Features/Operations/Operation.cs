@@ -54,7 +54,7 @@ public sealed class Operation : ITenantOwned
 
 public enum OperationKind
 {
-    Create, Start, Stop, Restart, Delete, SetMemory, SetMemoryGuarantee, SetVCpus, Migrate, DrainNode,
+    Create, Start, Stop, Restart, Delete, SetMemory, SetMemoryGuarantee, SetVCpus, Migrate, DrainNode, ResizeDisk,
 }
 
 public enum OperationState { Queued, Running, Succeeded, Failed, Cancelled }

@@ -6,6 +6,9 @@ public sealed record OperationParameters
     public long? MemoryMiB { get; init; }
     public int? GuaranteePercent { get; init; }
     public int? VCpus { get; init; }
+
+    /// <summary>ResizeDisk only: the size the disk grows to.</summary>
+    public long? DiskGiB { get; init; }
     public bool Force { get; init; }
     public bool KeepVolumes { get; init; }
 

@@ -1,6 +1,6 @@
 namespace VzPanel.Core.Features.Storage;
 
-/// <summary>A disk image in a pool: a VM's QCOW2 disk or a template's base image.</summary>
+/// <summary>A disk image in a pool: a VM's QCOW2 disk, a container's root folder, or a template's base image.</summary>
 public sealed class Volume
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
@@ -18,4 +18,5 @@ public sealed class Volume
     public uint Version { get; private set; }
 }
 
-public enum VolumeFormat { Qcow2, Raw }
+/// <summary>How a volume is stored; <c>Dir</c> is a container's root file system folder (LXC's dir backend).</summary>
+public enum VolumeFormat { Qcow2, Raw, Dir }

@@ -32,6 +32,8 @@ public sealed class InstanceSpecValidatorTests
     [InlineData(nameof(InstanceSpec.Hostname), "bad_host!", "hostname")]
     [InlineData(nameof(InstanceSpec.Hostname), "-lead.example", "hostname")]
     [InlineData(nameof(InstanceSpec.Name), "web 01", "only letters")]
+    [InlineData(nameof(InstanceSpec.Disk), "20X", "not a disk size")]
+    [InlineData(nameof(InstanceSpec.Disk), "3T", "1G to 2T")]
     public void Validate_BadField_NamesTheFieldAndReason(string field, object value, string reason)
     {
         var spec = field switch
@@ -41,6 +43,7 @@ public sealed class InstanceSpecValidatorTests
             nameof(InstanceSpec.VCpus) => Valid() with { VCpus = (int)value },
             nameof(InstanceSpec.CpuLimitPercent) => Valid() with { CpuLimitPercent = (int)value },
             nameof(InstanceSpec.Hostname) => Valid() with { Hostname = (string)value },
+            nameof(InstanceSpec.Disk) => Valid() with { Disk = (string)value },
             _ => Valid() with { Name = (string)value },
         };
 

@@ -70,5 +70,37 @@ public sealed class CreateInstanceDialogTests : VzPanelTestContext
         (spec.Kind, spec.Template, spec.Memory, spec.MemoryGuaranteePercent, spec.VCpus).ShouldBe((InstanceKind.Vm, "almalinux-9-x86_64", "1536", 50, 2));
         _commands.LastCreate.Start.ShouldBeTrue();
         _commands.LastCreate.NodeId.ShouldBeNull();
+        spec.Disk.ShouldBe("10G");   // the default, as the field showed it
+    }
+
+    [Fact]
+    public async Task Submit_VmWithATypedDisk_SendsItInGiB_AndAContainerHasNoDiskField()
+    {
+        var dialog = await OpenAsync(staff: false, admin: false);
+        dialog.FindAll("input[data-testid=create-disk]").ShouldBeEmpty();   // a container's root is a folder with no size of its own
+        dialog.Find("input[data-testid=create-name]").Input("vm-2");
+        dialog.FindAll("input[type=radio]")[1].Click();
+        dialog.WaitForAssertion(() => dialog.Find("input[data-testid=create-disk]").GetAttribute("value").ShouldBe("10"));
+        dialog.Find("input[data-testid=create-disk]").Input("40");
+
+        await dialog.Find("form[data-testid=create-form]").SubmitAsync();
+
+        dialog.WaitForAssertion(() => _commands.LastCreate.ShouldNotBeNull());
+        _commands.LastCreate!.Spec.Disk.ShouldBe("40G");
+    }
+
+    [Fact]
+    public async Task Submit_VmDiskBeyondTheLargest_SaysTheBoundsAndSendsNothing()
+    {
+        var dialog = await OpenAsync(staff: false, admin: false);
+        dialog.Find("input[data-testid=create-name]").Input("vm-3");
+        dialog.FindAll("input[type=radio]")[1].Click();
+        dialog.WaitForAssertion(() => dialog.Find("input[data-testid=create-disk]"));
+        dialog.Find("input[data-testid=create-disk]").Input("5000");
+
+        await dialog.Find("form[data-testid=create-form]").SubmitAsync();
+
+        dialog.WaitForAssertion(() => dialog.Markup.ShouldContain("From 1 to 2048 GiB."));
+        _commands.Calls.ShouldBeEmpty();
     }
 }

@@ -38,6 +38,9 @@ internal sealed class FakeInstanceCommands : IInstanceCommands
 
     public Task<Result<OperationView>> SetVCpusAsync(Guid instanceId, int vcpus, CancellationToken ct) => Respond($"vcpus {vcpus}", instanceId, OperationKind.SetVCpus);
 
+    public Task<Result<OperationView>> ResizeDiskAsync(Guid instanceId, string size, CancellationToken ct) =>
+        Respond($"disk {size}", instanceId, OperationKind.ResizeDisk);
+
     public Task<Result<OperationView>> MigrateAsync(Guid instanceId, VzPanel.Core.Features.Migration.MigrateCommand command, CancellationToken ct) =>
         Respond($"migrate to {command.TargetNodeId}", instanceId, OperationKind.Migrate);
 

@@ -16,6 +16,8 @@ internal sealed class FakeInstanceQueries : IInstanceQueries
     public int Gets { get; private set; }
     public long PlanMinMiB { get; set; } = 256;
     public long PlanMaxMiB { get; set; } = 16384;
+    public long DiskGiB { get; set; } = 10;
+    public long? DiskAllocatedMiB { get; set; }
 
     public CreateOptions Options { get; set; } = new(
         [new("debian-12-x86_64", InstanceKind.Ct, "Debian 12"), new("ubuntu-24.04-x86_64", InstanceKind.Ct, null), new("almalinux-9-x86_64", InstanceKind.Vm, "AlmaLinux 9")],
@@ -50,7 +52,7 @@ internal sealed class FakeInstanceQueries : IInstanceQueries
         Gets++;
         var row = Rows.FirstOrDefault(r => r.Id == id);
         return Task.FromResult(row is null ? null : new InstanceDetails(row, "debian-12-x86_64", null, ["10.0.0.5"], PlanMinMiB, PlanMaxMiB, 8,
-            0.018m, "EUR", DateTimeOffset.UtcNow.AddDays(-3), Active.GetValueOrDefault(id)));
+            0.018m, "EUR", DateTimeOffset.UtcNow.AddDays(-3), Active.GetValueOrDefault(id)) { DiskGiB = DiskGiB, DiskAllocatedMiB = DiskAllocatedMiB });
     }
 
     public Task<CreateOptions> CreateOptionsAsync(CancellationToken ct) => Task.FromResult(Options);

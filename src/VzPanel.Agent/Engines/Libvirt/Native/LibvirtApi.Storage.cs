@@ -78,6 +78,44 @@ internal sealed unsafe partial class LibvirtApi
         }
     });
 
+    /// <summary>One volume of the pool (the pool is not refreshed), or null when it does not have one of that name.</summary>
+    public VolumeListing? Volume(string poolName, string name) => WithPool<VolumeListing?>(poolName, pool =>
+    {
+        var volume = LibvirtNative.virStorageVolLookupByName(pool, name);
+        if (volume == 0)
+        {
+            var missing = LibvirtException.Last($"finding volume {name}");
+            if (missing.Code == LibvirtErrorCode.NoStorageVolume)
+                return null;
+            throw missing;
+        }
+        try
+        {
+            LibvirtException.Check(LibvirtNative.virStorageVolGetInfo(volume, out var info), $"reading volume {name}");
+            var path = LibvirtNative.TakeString(LibvirtNative.virStorageVolGetPath(volume)) ?? "";
+            var xml = LibvirtNative.TakeString(LibvirtNative.virStorageVolGetXMLDesc(volume, 0)) ?? "";
+            return new VolumeListing(name, path, xml, info.Capacity, info.Allocation);
+        }
+        finally
+        {
+            _ = LibvirtNative.virStorageVolFree(volume);
+        }
+    });
+
+    /// <summary>Sets a volume's capacity (thin: nothing is allocated); the image must not be open in a running domain.</summary>
+    public void ResizeVolume(string poolName, string name, ulong capacityBytes) => WithPool(poolName, pool =>
+    {
+        var volume = LibvirtException.Check(LibvirtNative.virStorageVolLookupByName(pool, name), $"finding volume {name}");
+        try
+        {
+            return LibvirtException.Check(LibvirtNative.virStorageVolResize(volume, capacityBytes, 0), $"resizing volume {name}");
+        }
+        finally
+        {
+            _ = LibvirtNative.virStorageVolFree(volume);
+        }
+    });
+
     /// <summary>Deletes the volume; false when it did not exist.</summary>
     public bool DeleteVolume(string poolName, string name) => WithPool(poolName, pool =>
     {

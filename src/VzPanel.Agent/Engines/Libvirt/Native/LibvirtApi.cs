@@ -14,6 +14,9 @@ internal sealed unsafe partial class LibvirtApi(LibvirtConnection connection)
     private const uint XmlInactive = 2;
     private const int MetadataElement = 2;
 
+    /// <summary>VIR_DOMAIN_BLOCK_RESIZE_BYTES: the size is in bytes, not KiB.</summary>
+    private const uint BlockResizeBytes = 1;
+
     public LibvirtConnection Connection { get; } = connection;
 
     public (ulong Library, ulong Hypervisor) Versions() => Connection.Use(conn =>
@@ -84,6 +87,10 @@ internal sealed unsafe partial class LibvirtApi(LibvirtConnection connection)
             parameter.Field[i] = bytes[i];
         return LibvirtNative.virDomainSetMemoryParameters(dom, &parameter, 1, flags);
     });
+
+    /// <summary>Grows a running domain's disk through QEMU (block_resize); the guest's virtio driver sees the new size at once.</summary>
+    public void BlockResize(string uuid, string disk, ulong bytes) =>
+        Do(uuid, $"resizing disk {disk}", dom => LibvirtNative.virDomainBlockResize(dom, disk, bytes, BlockResizeBytes));
 
     public void SetVcpus(string uuid, int count, uint flags) =>
         Do(uuid, "setting vCPUs", dom => LibvirtNative.virDomainSetVcpusFlags(dom, (uint)count, flags));

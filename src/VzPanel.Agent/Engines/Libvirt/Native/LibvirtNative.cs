@@ -49,6 +49,7 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int virDomainDetachDeviceFlags(nint dom, string xml, uint flags);
     [LibraryImport(Lib)] internal static partial int virDomainSetMemoryFlags(nint dom, nuint memoryKib, uint flags);
     [LibraryImport(Lib)] internal static partial int virDomainSetVcpusFlags(nint dom, uint count, uint flags);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int virDomainBlockResize(nint dom, string disk, ulong size, uint flags);
     [LibraryImport(Lib)] internal static partial int virDomainMemoryStats(nint dom, MemoryStat* stats, uint count, uint flags);
     [LibraryImport(Lib)] internal static partial int virDomainSetMemoryParameters(nint dom, TypedParameter* parameters, int count, uint flags);
 

@@ -12,7 +12,7 @@ namespace VzPanel.Core.Features.Operations.Jobs;
 /// <summary>What the job knows about the instance and its node when it calls the agent.</summary>
 public sealed record StepTarget(
     Guid InstanceId, string Name, CoreKind Kind, string? Template, long MemoryMiB, int GuaranteePercent, int VCpus, int? CpuLimitPercent,
-    string? Hostname, IReadOnlyList<string> IpAddresses, Guid NodeId, string NodeName, string NodeAddress)
+    string? Hostname, IReadOnlyList<string> IpAddresses, Guid NodeId, string NodeName, string NodeAddress, long DiskGiB)
 {
     /// <summary>The instance as a node is told about it (without a root password).</summary>
     public VzPanel.Agent.Contracts.InstanceSpec ToSpec()
@@ -21,7 +21,7 @@ public sealed record StepTarget(
         {
             Id = InstanceId.ToString(), Name = Name, Kind = Kind == CoreKind.Vm ? ProtoKind.Vm : ProtoKind.Ct,
             Template = Template ?? "", MemoryMib = MemoryMiB, MemoryGuaranteePercent = GuaranteePercent, Vcpus = VCpus,
-            CpuLimitPercent = CpuLimitPercent ?? 0, Hostname = Hostname ?? "", DiskGib = 10,
+            CpuLimitPercent = CpuLimitPercent ?? 0, Hostname = Hostname ?? "", DiskGib = DiskGiB,
         };
         spec.IpAddresses.AddRange(IpAddresses);
         return spec;
@@ -91,6 +91,10 @@ public sealed class InstanceSteps(AgentClients agents, OperationSecrets secrets,
             case OperationKind.SetVCpus:
                 return await run.StepAsync(20, $"Setting vCPUs to {p.VCpus}", s => s?.Vcpus == p.VCpus,
                     opts => client.SetVCpusAsync(new SetVCpusRequest { OperationId = Step(0), InstanceId = id, Vcpus = p.VCpus!.Value }, opts));
+            case OperationKind.ResizeDisk:
+                return await run.StepAsync(20, $"Growing the disk to {p.DiskGiB} GiB on {target.NodeName}",
+                    s => s?.DiskGib >= p.DiskGiB,
+                    opts => client.ResizeDiskAsync(new ResizeDiskRequest { OperationId = Step(0), InstanceId = id, DiskGib = p.DiskGiB!.Value }, opts));
             default:
                 throw new NotSupportedException($"{operation.Kind} is not an instance operation.");
         }

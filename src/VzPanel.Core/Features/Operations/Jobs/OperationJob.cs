@@ -42,7 +42,7 @@ public sealed class OperationJob(CurrentAccess access, OperationStore store, Ins
         try
         {
             var reported = await steps.RunAsync(operation, target, (percent, step) => store.ReportAsync(operation, percent, step, ct), ct);
-            await store.SucceedAsync(operation, reported, ct);
+            await store.SucceedAsync(operation, target, reported, ct);
         }
         catch (AgentException failure)
         {

@@ -6,6 +6,7 @@ using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Capacity;
 using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Storage;
 using CoreState = VzPanel.Core.Features.Instances.InstanceState;
 using ProtoState = VzPanel.Agent.Contracts.InstanceState;
 
@@ -13,7 +14,7 @@ namespace VzPanel.Core.Features.Operations.Jobs;
 
 /// <summary>The job's reads and writes of the inventory: claiming, progress, and the end state of operation and instance together.</summary>
 public sealed class OperationStore(
-    IDbContextFactory<VzPanelDbContext> dbFactory, InstanceSteps steps, AuditLog audit, PanelEvents events, TimeProvider clock)
+    IDbContextFactory<VzPanelDbContext> dbFactory, InstanceSteps steps, VolumeRecorder volumes, AuditLog audit, PanelEvents events, TimeProvider clock)
 {
     /// <summary>Takes the operation for <paramref name="jobId"/>; null when it is finished or another job has it.</summary>
     public async Task<Operation?> ClaimAsync(Guid operationId, string jobId, CancellationToken ct)
@@ -65,7 +66,7 @@ public sealed class OperationStore(
         var node = instance.Node!;
         return new StepTarget(instance.Id, instance.Name, instance.Kind, instance.Template?.Name, instance.MemoryMiB,
             instance.MemoryGuaranteePercent, instance.VCpus, instance.CpuLimitPercent, instance.Hostname,
-            instance.IpAddresses.Select(a => a.ToString()).ToList(), node.Id, node.Name, node.ManagementAddress);
+            instance.IpAddresses.Select(a => a.ToString()).ToList(), node.Id, node.Name, node.ManagementAddress, instance.DiskGiB);
     }
 
     public async Task ReportAsync(Operation operation, int percent, string step, CancellationToken ct)
@@ -78,8 +79,12 @@ public sealed class OperationStore(
         Publish(operation);
     }
 
-    public async Task SucceedAsync(Operation operation, InstanceStatus? reported, CancellationToken ct)
+    public async Task SucceedAsync(Operation operation, StepTarget target, InstanceStatus? reported, CancellationToken ct)
     {
+        // The disks the node now has, asked before the transaction opens: it must not wait on a node.
+        var storage = reported is not null && operation.Kind is OperationKind.Create or OperationKind.ResizeDisk
+            ? await volumes.ReadAsync(target.NodeId, target.NodeAddress, target.NodeName, target.InstanceId, ct)
+            : null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var instance = await db.Instances.SingleOrDefaultAsync(i => i.Id == operation.TargetId, ct);
@@ -96,6 +101,7 @@ public sealed class OperationStore(
             {
                 Apply(instance, reported, now);
                 await UsageMeter.RecordAsync(db, instance, now, ct);
+                if (storage is not null) await VolumeRecorder.WriteAsync(db, instance.NodeId, instance.Id, storage, now, ct);
             }
         }
         var row = await Finish(db, operation, OperationState.Succeeded, null, now, ct);
@@ -187,6 +193,8 @@ public sealed class OperationStore(
         instance.MemoryMiB = reported.MemoryMib;
         instance.MemoryGuaranteePercent = reported.MemoryGuaranteePercent;
         instance.VCpus = reported.Vcpus;
+        // 0: the node does not know a size (a container's folder, a VM defined before sizes were kept); the inventory's stands.
+        if (reported.DiskGib > 0) instance.DiskGiB = reported.DiskGib;
         instance.UpdatedAt = now;
     }
 

@@ -19,7 +19,7 @@ public sealed partial class CreateInstanceDialog
     private static readonly Dictionary<string, string> FieldOf = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Name"] = "name", ["Kind"] = "kind", ["Template"] = "template", ["Memory"] = "memory", ["MemoryGuaranteePercent"] = "guarantee",
-        ["percent"] = "guarantee", ["VCpus"] = "vcpus", ["Hostname"] = "hostname", ["TenantId"] = "tenant", ["NodeId"] = "node",
+        ["percent"] = "guarantee", ["VCpus"] = "vcpus", ["Disk"] = "disk", ["Hostname"] = "hostname", ["TenantId"] = "tenant", ["NodeId"] = "node",
     };
 
     private readonly Dictionary<string, string> _fieldErrors = [];
@@ -31,6 +31,7 @@ public sealed partial class CreateInstanceDialog
     private MemoryUnit _unit = MemoryUnit.GiB;
     private int _guarantee;
     private int _vcpus = 1;
+    private long _diskGiB = DiskSize.DefaultGiB;
     private string? _hostname;
     private string? _password;
     private Guid? _tenant;
@@ -114,7 +115,10 @@ public sealed partial class CreateInstanceDialog
                 Spec = new InstanceSpec
                 {
                     Name = _name.Trim(), Kind = _kind, Template = _template, Memory = MemoryMiB.ToString(CultureInfo.InvariantCulture),
-                    MemoryGuaranteePercent = _guarantee, VCpus = _vcpus, Hostname = string.IsNullOrWhiteSpace(_hostname) ? null : _hostname.Trim(),
+                    MemoryGuaranteePercent = _guarantee, VCpus = _vcpus,
+                    // A container's root is a folder with no size of its own: it gets the default, recorded but never enforced.
+                    Disk = _kind == InstanceKind.Vm ? _diskGiB.ToString(CultureInfo.InvariantCulture) + "G" : null,
+                    Hostname = string.IsNullOrWhiteSpace(_hostname) ? null : _hostname.Trim(),
                 },
                 TenantId = Staff ? _tenant : null,
                 NodeId = Admin && _node != Guid.Empty ? _node : null,
@@ -141,6 +145,8 @@ public sealed partial class CreateInstanceDialog
             _fieldErrors["memory"] = $"Choose between {Format.Memory(options.MemoryMinMiB)} and {Format.Memory(options.MemoryMaxMiB)}.";
         if (_guarantee is < 0 or > 100) _fieldErrors["guarantee"] = "A percentage from 0 to 100.";
         if (_vcpus < 1 || _vcpus > options.VCpuMax) _fieldErrors["vcpus"] = $"From 1 to {options.VCpuMax}.";
+        if (_kind == InstanceKind.Vm && _diskGiB is < DiskSize.MinGiB or > DiskSize.MaxGiB)
+            _fieldErrors["disk"] = $"From {DiskSize.MinGiB} to {DiskSize.MaxGiB} GiB.";
         if (Staff && _tenant is null) _fieldErrors["tenant"] = "Choose the customer the server belongs to.";
     }
 

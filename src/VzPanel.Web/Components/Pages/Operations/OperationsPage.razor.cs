@@ -85,6 +85,7 @@ public sealed partial class OperationsPage : IDisposable
         OperationKind.SetMemoryGuarantee => "memory guarantee",
         OperationKind.SetVCpus => "vCPUs",
         OperationKind.DrainNode => "drain node",
+        OperationKind.ResizeDisk => "disk",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -1,0 +1,29 @@
+using VzPanel.Core.Common;
+using VzPanel.Core.Features.Operations;
+
+namespace VzPanel.Core.Features.Instances;
+
+public sealed partial class InstanceCommands
+{
+    /// <summary>
+    /// Grows a VM's disk, running or stopped. Never shrinks: a file system on a shrunk QCOW2 image loses whatever lay past the
+    /// new end. Containers are refused: their root file system is a folder on the node, with no size of its own.
+    /// </summary>
+    public Task<Result<OperationView>> ResizeDiskAsync(Guid instanceId, string size, CancellationToken ct) =>
+        RequestAsync(instanceId, OperationKind.ResizeDisk, (_, i) => Task.FromResult(DecideDisk(i, size)), ct);
+
+    private static Result<Decision> DecideDisk(Instance i, string size)
+    {
+        var parsed = DiskSize.ParseGiB(size, "size");
+        if (!parsed.IsSuccess) return parsed.Error!;
+        var gib = parsed.Value;
+        if (i.Kind == InstanceKind.Ct)
+            return Error.Conflict($"{i.Name} is a container: its root file system is a folder on the node with no size of its own, so there is no disk to grow.");
+        if (gib <= i.DiskGiB)
+            return Error.Validation("size", $"Disks only grow: {i.Name} has {DiskSize.Show(i.DiskGiB)}; ask for more than that, not {DiskSize.Show(gib)} "
+                + "(shrinking a disk under its file system destroys data).");
+        if (i.State is not (InstanceState.Running or InstanceState.Stopped))
+            return Error.Conflict($"{i.Name} is {Lower(i.State)}; its disk grows while it runs or while it is stopped.");
+        return new Decision(new OperationParameters { DiskGiB = gib }, $"Disk of {i.Name}: {DiskSize.Show(i.DiskGiB)} → {DiskSize.Show(gib)}");
+    }
+}
