@@ -124,6 +124,7 @@ public sealed partial class InstancesUiTests(QuickStartPanel fixture, BrowserSer
         await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Stopped");
         await page.GetByTestId("action-delete").ClickAsync();
         await Assertions.Expect(page.GetByTestId("confirm-yes")).ToBeDisabledAsync();
+        await Assertions.Expect(page.GetByTestId("confirm-name")).ToBeFocusedAsync();   // type the name at once
         await page.GetByTestId("confirm-name").FillAsync(name);
         await page.GetByTestId("confirm-yes").ClickAsync();
         await Assertions.Expect(page.GetByTestId("instance-deleted")).ToContainTextAsync($"{name} was deleted", new() { Timeout = 30_000 });

@@ -4,18 +4,26 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using VzPanel.Agent.Tests.Support;
 using VzPanel.IntegrationTests.Infrastructure;
+using static VzPanel.IntegrationTests.Infrastructure.ServerPages;
 
 namespace VzPanel.IntegrationTests.Vms;
 
 /// <summary>
-/// The quick start on a machine with libvirt: the panel on its embedded database runs, next to its three sim agents,
-/// a real libvirt agent vm-1 that reports the VM template; the demo servers stay on the sim nodes. The data directory
-/// is under /var/lib/vzpanel-test (QEMU must reach the disk folder in it); the VM node's pool is removed afterwards.
+/// Issue 5 as a new user tries it: the quick-start panel on its embedded database runs, next to its three sim agents,
+/// a real libvirt agent vm-1 that reports the VM template; the demo servers stay on the sim nodes. In Chromium the admin
+/// creates a VM on vm-1, grows and shrinks its memory live (its guest agent reports what the guest sees) and deletes it.
+/// The data directory is under /var/lib/vzpanel-test (QEMU must reach the disk folder in it); the VM node's pool is
+/// removed afterwards.
 /// </summary>
 [Collection(nameof(QuickStartCollection))]
-public sealed partial class QuickStartVmNodeTests : IAsyncLifetime
+public sealed partial class QuickStartVmNodeTests(BrowserServer browser) : IAsyncLifetime
 {
+    private const string Name = "qs-vm-1";
+    private static readonly LocatorAssertionsToHaveAttributeOptions Boot = new() { Timeout = 180_000 };
+    private static readonly LocatorAssertionsToHaveAttributeOptions Change = new() { Timeout = 90_000 };
     private readonly string _root = Path.Combine("/var/lib/vzpanel-test", $"qs-{Guid.NewGuid():N}"[..13]);
     private PanelProcess? _panel;
 
@@ -33,13 +41,14 @@ public sealed partial class QuickStartVmNodeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task QuickStart_WithLibvirt_RunsTheVmNodeNextToTheSimNodes_WithNothingSeededOnIt()
+    public async Task QuickStart_WithLibvirt_RunsTheVmNode_WhereTheAdminCreatesResizesAndDeletesAVm_FromTheBrowser()
     {
         var ct = TestContext.Current.CancellationToken;
         // The container node ct-1 has its own test (QuickStartContainerTests).
         _panel = await PanelProcess.StartQuickStartAsync(DataDirectory, vmNode: true, containerNode: false);
         using var admin = _panel.CreateClient();
-        await SignInForm.PostAsync(admin, "admin", _panel.PrintedAdminPassword.ShouldNotBeNull());
+        var password = _panel.PrintedAdminPassword.ShouldNotBeNull();
+        await SignInForm.PostAsync(admin, "admin", password);
 
         var nodes = await WaitForAsync(admin, "/api/v1/nodes", (List<JsonElement> n) => n.Count == 4 && n.All(x => x.GetProperty("state").GetString() == "Online")
             && n.Sum(x => x.GetProperty("instances").GetInt32()) == 5, ct);
@@ -54,6 +63,63 @@ public sealed partial class QuickStartVmNodeTests : IAsyncLifetime
         started.Groups["scope"].Value.ShouldBe(Scope);   // its own, as the data directory is not the default one
         started.Groups["pool"].Value.ShouldBe(Pool);
         started.Groups["path"].Value.ShouldBe(Path.Combine(DataDirectory, "agents", "vm-1", "images"));
+
+        var page = await browser.SignedInPageAsync(_panel.BaseUrl, "admin", password, new ViewportSize { Width = 1440, Height = 900 });
+        try
+        {
+            await CreateResizeDeleteAsync(page, admin, started.Groups["path"].Value, ct);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Shot("qs-vm-failed.png"), FullPage = true });
+            throw;
+        }
+    }
+
+    private static async Task CreateResizeDeleteAsync(IPage page, HttpClient admin, string images, CancellationToken ct)
+    {
+        await page.GetByTestId("nav-servers").ClickAsync();
+        await page.GetByTestId("new-server").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog.GetByTestId("create-name")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await dialog.GetByText("VM", new() { Exact = true }).ClickAsync();
+        await dialog.GetByTestId("create-name").FillAsync(Name);
+        await ChooseAsync(page, "create-template", LibvirtTestScope.Template);
+        await FillMemoryMiBAsync(page, dialog, 512);
+        await ChooseAsync(page, "create-tenant", "Acme Hosting");
+        await ChooseAsync(page, "create-node", "vm-1");
+
+        var clock = Stopwatch.StartNew();
+        await dialog.GetByTestId("create-submit").ClickAsync();
+        await ExpectOperationSucceededAsync(page, Boot);
+        await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Running");
+        VmTimings.Write($"quick start: create a 512 MiB VM on vm-1 in the browser until the page shows it Running: {clock.Elapsed.TotalSeconds:0.0} s");
+        var id = ServerId(page);
+        (await GuestSeesAsync(admin, id, m => m > 0, ct)).ShouldBeInRange(384, 512);
+        await page.ScreenshotAsync(new() { Path = Shot("qs-vm-running.png"), FullPage = true });
+
+        await ResizeAsync(page, Name, 1024, "1 GiB", Change);
+        (await GuestSeesAsync(admin, id, m => m > 900, ct)).ShouldBeLessThanOrEqualTo(1024);
+        await ResizeAsync(page, Name, 512, "512 MiB", Change);
+        (await GuestSeesAsync(admin, id, m => m <= 512, ct)).ShouldBeGreaterThan(384);
+
+        await DeleteAsync(page, Name);
+        LibvirtTestScope.Virsh("dominfo", id.ToString()).ExitCode.ShouldNotBe(0);   // libvirt no longer knows it
+        Directory.EnumerateFiles(images, $"{id}*").ShouldBeEmpty();   // nor its disk
+    }
+
+    /// <summary>The memory the VM's guest agent says the guest sees, read through the panel until it meets <paramref name="done"/>.</summary>
+    private static async Task<int> GuestSeesAsync(HttpClient admin, Guid id, Func<int, bool> done, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var guest = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/instances/{id}/guest", ct);
+            var seen = guest.GetProperty("agentResponding").GetBoolean() ? guest.GetProperty("memorySeenMiB").GetInt32() : 0;
+            if (done(seen)) return seen;
+            if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"The guest did not report the expected memory: {guest}");
+            await Task.Delay(250, ct);
+        }
     }
 
     /// <summary>The console line about the VM node (the console logger may print it a little after the node reports).</summary>

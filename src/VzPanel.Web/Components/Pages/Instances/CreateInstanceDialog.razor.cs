@@ -39,25 +39,12 @@ public sealed partial class CreateInstanceDialog
     private bool _start = true;
     private string? _error;
     private bool _busy;
-    private MudTextField<string>? _nameField;
-    private bool _nameFocused;
 
     [CascadingParameter] public required IMudDialogInstance Dialog { get; set; }
     [Parameter] public bool Staff { get; set; }
     [Parameter] public bool Admin { get; set; }
     [Inject] public required IInstanceQueries Instances { get; init; }
     [Inject] public required IInstanceCommands Commands { get; init; }
-
-    /// <summary>
-    /// The form appears once the options are read; then the name field takes the keyboard, so typing starts at once.
-    /// AutoFocus alone loses that race on a busy server: the dialog's own focus handling can land after it.
-    /// </summary>
-    protected override async Task OnAfterRenderAsync(bool firstRender)
-    {
-        if (_nameFocused || _options is null || _nameField is null) return;
-        _nameFocused = true;
-        await _nameField.FocusAsync();
-    }
 
     private IEnumerable<TemplateOption> Templates => _options?.Templates.Where(t => t.Kind == _kind) ?? [];
 
