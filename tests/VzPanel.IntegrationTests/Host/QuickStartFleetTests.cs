@@ -12,7 +12,7 @@ public sealed class QuickStartPanel(PostgresServer server) : PanelFixture(server
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["Panel__LocalAgents__Count"] = "3",
-        ["Panel__LocalAgents__FirstPort"] = PanelProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Panel__LocalAgents__FirstPort"] = PanelProcess.FreeLocalAgentPorts(),
         ["Panel__LocalAgents__AgentPath"] = PanelProcess.BuiltDll("VzPanel.Agent"),
     };
 }

@@ -49,7 +49,7 @@ public sealed partial class PanelProcess : IAsyncDisposable
     {
         ["Panel__DataDirectory"] = dataDirectory,
         ["Panel__LocalAgents__Count"] = "3",
-        ["Panel__LocalAgents__FirstPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Panel__LocalAgents__FirstPort"] = FreeLocalAgentPorts(),
         ["Panel__LocalAgents__AgentPath"] = BuiltDll("VzPanel.Agent"),
         ["Panel__LocalAgents__Libvirt"] = vmNode ? "auto" : "off",
         ["Panel__LocalAgents__Lxc"] = containerNode ? "auto" : "off",
@@ -199,6 +199,40 @@ public sealed partial class PanelProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// Panel__LocalAgents__FirstPort for a quick-start panel: its local agents listen on that port and the next four (three
+    /// sim nodes, vm-1, ct-1). All five are free now and lie below the kernel's ephemeral range (32768 and up), so no
+    /// outgoing connection of this busy test process takes one of them before the agents bind it. Asking the kernel for the
+    /// first port alone left the other four to chance: the likely reason sim-2 once stayed offline in CI.
+    /// </summary>
+    public static string FreeLocalAgentPorts()
+    {
+        const int count = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            var first = Random.Shared.Next(20_000, 32_000 - count);
+            var held = new List<TcpListener>();
+            try
+            {
+                for (var port = first; port < first + count; port++)
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    held.Add(listener);
+                }
+                return first.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (SocketException) when (attempt < 50)
+            {
+                // one of them is taken: another range
+            }
+            finally
+            {
+                held.ForEach(l => l.Stop());
+            }
+        }
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
