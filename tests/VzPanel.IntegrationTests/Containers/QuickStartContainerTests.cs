@@ -64,10 +64,7 @@ public sealed class QuickStartContainerTests(BrowserServer browser) : IAsyncLife
 
     private async Task CreateResizeCountDeleteAsync(IPage page, HttpClient admin, Guid nodeId)
     {
-        await page.GetByTestId("nav-servers").ClickAsync();
-        await page.GetByTestId("new-server").ClickAsync();
-        var dialog = page.Locator(".mud-dialog");
-        await Assertions.Expect(dialog.GetByTestId("create-name")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var dialog = await OpenCreateDialogAsync(page);
         await dialog.GetByTestId("create-name").FillAsync(Name);
         await ChooseAsync(page, "create-template", Template);
         await FillMemoryMiBAsync(page, dialog, 256);

@@ -6,6 +6,17 @@ namespace VzPanel.IntegrationTests.Infrastructure;
 /// <summary>What browser tests of real servers do on the create dialog and the server page, the way a person does it.</summary>
 public static partial class ServerPages
 {
+    /// <summary>Opens the create dialog from the Servers page and waits until its form has loaded.</summary>
+    public static async Task<ILocator> OpenCreateDialogAsync(IPage page)
+    {
+        await page.GetByTestId("nav-servers").ClickAsync();
+        await page.GetByTestId("new-server").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        // The dialog reads templates, customers and nodes first; a machine busy booting VMs can take a while.
+        await Assertions.Expect(dialog.GetByTestId("create-name")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        return dialog;
+    }
+
     /// <summary>
     /// Picks an item of a MudSelect (its list opens in a popover outside the field). Clicks the field around the select's
     /// input, which MudBlazor hides once the select shows a value (a single template is chosen by itself).

@@ -78,10 +78,7 @@ public sealed partial class QuickStartVmNodeTests(BrowserServer browser) : IAsyn
 
     private static async Task CreateResizeDeleteAsync(IPage page, HttpClient admin, string images, CancellationToken ct)
     {
-        await page.GetByTestId("nav-servers").ClickAsync();
-        await page.GetByTestId("new-server").ClickAsync();
-        var dialog = page.Locator(".mud-dialog");
-        await Assertions.Expect(dialog.GetByTestId("create-name")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var dialog = await OpenCreateDialogAsync(page);
         await dialog.GetByText("VM", new() { Exact = true }).ClickAsync();
         await dialog.GetByTestId("create-name").FillAsync(Name);
         await ChooseAsync(page, "create-template", LibvirtTestScope.Template);

@@ -35,11 +35,7 @@ public sealed class VmBrowserTests(VmFleet fleet, BrowserServer browser)
 
     private async Task RunAsync(IPage page)
     {
-        await page.GetByTestId("nav-servers").ClickAsync();
-        await page.GetByTestId("new-server").ClickAsync();
-        var dialog = page.Locator(".mud-dialog");
-        // The dialog reads templates, customers and nodes first; a machine busy booting VMs can take a while.
-        await Assertions.Expect(dialog.GetByTestId("create-name")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var dialog = await OpenCreateDialogAsync(page);
         await page.ScreenshotAsync(new() { Path = Shot("vm-create-dialog-opened.png") });
         await dialog.GetByText("VM", new() { Exact = true }).ClickAsync();
         await dialog.GetByTestId("create-name").FillAsync(Name);
