@@ -73,8 +73,20 @@ public sealed class RealMigrationTests(RealMigrationFleet fleet)
         await admin.RemoveAsync(ct);
     }
 
-    private static async Task<long> TicksAsync(VzPanel.Agent.Contracts.NodeAgent.NodeAgentClient agent, Guid id) =>
-        long.Parse((await GuestMemory.ExecAsync(agent, id, "cat", "/run/ticks")).Stdout.ToStringUtf8().Trim(), CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The guest loop's count. Its shell truncates /run/ticks before writing each number, and the first one comes a moment
+    /// after the loop starts: a read can find the file empty or not there yet, so such a read is asked again.
+    /// </summary>
+    private static async Task<long> TicksAsync(VzPanel.Agent.Contracts.NodeAgent.NodeAgentClient agent, Guid id)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var text = (await GuestMemory.ExecAsync(agent, id, "sh", "-c", "cat /run/ticks 2>/dev/null || true")).Stdout.ToStringUtf8().Trim();
+            if (text.Length > 0 || clock.Elapsed > TimeSpan.FromSeconds(10)) return long.Parse(text, CultureInfo.InvariantCulture);
+            await Task.Delay(50);
+        }
+    }
 
     private static string Describe(string what, JsonElement run, TimeSpan seen)
     {

@@ -25,7 +25,30 @@ public sealed class NodeDrain(
     IDbContextFactory<VzPanelDbContext> dbFactory, CurrentAccess access, AuditLog audit, IOperationDispatcher dispatcher, PanelEvents events, TimeProvider clock)
     : INodeDrain
 {
-    public async Task<Result<OperationView>> DrainAsync(Guid nodeId, CancellationToken ct)
+    public Task<Result<OperationView>> DrainAsync(Guid nodeId, CancellationToken ct) => ReappliedAsync(() => TryDrainAsync(nodeId, ct));
+
+    public Task<Result<NodeState>> EndMaintenanceAsync(Guid nodeId, CancellationToken ct) => ReappliedAsync(() => TryEndMaintenanceAsync(nodeId, ct));
+
+    /// <summary>
+    /// Runs <paramref name="change"/> again when the node row changed between its read and its save: every heartbeat (each
+    /// 5 s) writes that row, so an admin's click can meet one.
+    /// </summary>
+    private static async Task<T> ReappliedAsync<T>(Func<Task<T>> change)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await change();
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // read the node again and reapply
+            }
+        }
+    }
+
+    private async Task<Result<OperationView>> TryDrainAsync(Guid nodeId, CancellationToken ct)
     {
         if (AdminOnly() is { } denied) return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -59,7 +82,7 @@ public sealed class NodeDrain(
         return OperationView.From(operation);
     }
 
-    public async Task<Result<NodeState>> EndMaintenanceAsync(Guid nodeId, CancellationToken ct)
+    private async Task<Result<NodeState>> TryEndMaintenanceAsync(Guid nodeId, CancellationToken ct)
     {
         if (AdminOnly() is { } denied) return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
