@@ -13,9 +13,11 @@ using VzPanel.Core.Features.Dashboard;
 using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Instances.Operations;
 using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Agents;
+using VzPanel.Core.Features.Nodes.Agents.Grpc;
 using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Core.Features.Nodes.Heartbeats;
 using VzPanel.Core.Features.Nodes.Pki;
@@ -65,12 +67,13 @@ public static class DependencyInjection
         builder.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<OperationSecrets>();
         builder.Services.AddScoped<IOperationDispatcher, HangfireOperationDispatcher>();
-        builder.Services.AddScoped<InstanceSteps>();
         builder.Services.AddScoped<OperationStore>();
+        builder.Services.AddScoped<ServerOperationStore>();
         builder.Services.AddScoped<VolumeRecorder>();
         builder.Services.AddScoped<MigrationSteps>();
         builder.Services.AddScoped<MigrationStore>();
         builder.Services.AddScoped<DrainSteps>();
+        AddOperationHandlers(builder.Services);
         builder.Services.AddScoped<INodeDrain, NodeDrain>();
         builder.Services.AddScoped<IMigrationCancel, MigrationCancel>();
         builder.Services.AddScoped<OperationJob>();
@@ -79,7 +82,8 @@ public static class DependencyInjection
         builder.Services.AddScoped<FirstAdminBootstrapper>();
         builder.Services.AddScoped<INodeQueries, NodeQueries>();
         builder.Services.AddSingleton<AgentCertificateAuthority>();
-        builder.Services.AddSingleton<AgentClients>();
+        builder.Services.AddSingleton<AgentChannels>();
+        builder.Services.AddSingleton<INodeAgentGateway, GrpcNodeAgentGateway>();
         builder.Services.AddScoped<NodeEnrollmentService>();
         builder.Services.AddScoped<INodeAdministration>(sp => sp.GetRequiredService<NodeEnrollmentService>());
         builder.Services.AddScoped<HeartbeatService>();
@@ -91,6 +95,24 @@ public static class DependencyInjection
         builder.Services.AddHostedService<NodeOfflineMonitor>();
         builder.Services.AddScoped<DatabaseInitializer>();
         return builder;
+    }
+
+    /// <summary>One handler per operation kind; the registry refuses to start when a kind has none.</summary>
+    private static void AddOperationHandlers(IServiceCollection services)
+    {
+        services.AddScoped<IOperationHandler, CreateHandler>();
+        services.AddScoped<IOperationHandler, StartHandler>();
+        services.AddScoped<IOperationHandler, StopHandler>();
+        services.AddScoped<IOperationHandler, RestartHandler>();
+        services.AddScoped<IOperationHandler, DeleteHandler>();
+        services.AddScoped<IOperationHandler, SetMemoryHandler>();
+        services.AddScoped<IOperationHandler, SetMemoryGuaranteeHandler>();
+        services.AddScoped<IOperationHandler, SetVCpusHandler>();
+        services.AddScoped<IOperationHandler, ResizeDiskHandler>();
+        services.AddScoped<IOperationHandler, MigrateHandler>();
+        services.AddScoped<IOperationHandler, DrainNodeHandler>();
+        services.AddScoped<OperationHandlers>();
+        services.AddHostedService<OperationHandlersCheck>();
     }
 
     private static async Task<PanelDatabase> OpenDatabaseAsync(IConfiguration config, ILogger log, CancellationToken ct)

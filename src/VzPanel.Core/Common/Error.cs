@@ -28,4 +28,13 @@ public static class ErrorCodes
     public const string Validation = "validation";
     public const string Busy = "busy";
     public const string Unavailable = "unavailable";
+
+    /// <summary>A node's agent looked at the request and said no (wrong state, not enough memory): nothing was changed.</summary>
+    public const string NodeRefused = "node_refused";
+
+    /// <summary>A node's agent does not have the instance it was asked about.</summary>
+    public const string NodeMissing = "node_missing";
+
+    /// <summary>A node's agent answered with a failure of its own, or cannot do this (an older agent).</summary>
+    public const string NodeFailed = "node_failed";
 }

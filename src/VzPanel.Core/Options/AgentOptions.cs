@@ -27,5 +27,12 @@ public sealed class AgentOptions
     [Range(1, 10080)]
     public int JoinTokenLifetimeMinutes { get; init; } = 60;
 
+    /// <summary>
+    /// How long a read from a node's agent may take (a page's counters, the volumes after a create, whether a step already
+    /// happened). Changes have their own limits under <c>Jobs</c>.
+    /// </summary>
+    [Range(1, 600)]
+    public int ReadTimeoutSeconds { get; init; } = 10;
+
     public string EffectivePublicUrl => PublicUrl ?? $"https://{Listen}";
 }

@@ -13,9 +13,9 @@ internal static class ResultHttpExtensions
         var status = error.Code switch
         {
             ErrorCodes.NotFound => StatusCodes.Status404NotFound,
-            ErrorCodes.Conflict or ErrorCodes.Busy => StatusCodes.Status409Conflict,
+            ErrorCodes.Conflict or ErrorCodes.Busy or ErrorCodes.NodeRefused or ErrorCodes.NodeMissing => StatusCodes.Status409Conflict,
             ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
-            ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
+            ErrorCodes.Unavailable or ErrorCodes.NodeFailed => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status400BadRequest,
         };
         return error.Fields is { Count: > 0 } fields && status == StatusCodes.Status400BadRequest

@@ -64,13 +64,13 @@ public sealed class InstancePersistenceTests(PostgresServer server) : IAsyncLife
         var a = await first.Instances.SingleAsync(i => i.Id == instance.Id, ct);
         var b = await second.Instances.SingleAsync(i => i.Id == instance.Id, ct);
 
-        a.MemoryMiB = 2048;
+        a.Settle(InstanceState.Stopped, DateTimeOffset.UtcNow);
         await first.SaveChangesAsync(ct);
-        b.MemoryMiB = 4096;
+        b.Settle(InstanceState.Failed, DateTimeOffset.UtcNow);
 
         await Should.ThrowAsync<DbUpdateConcurrencyException>(() => second.SaveChangesAsync(ct));
         await using var check = _db.CreateContext();
-        (await check.Instances.SingleAsync(i => i.Id == instance.Id, ct)).MemoryMiB.ShouldBe(2048);
+        (await check.Instances.SingleAsync(i => i.Id == instance.Id, ct)).State.ShouldBe(InstanceState.Stopped);
     }
 
     [Fact]

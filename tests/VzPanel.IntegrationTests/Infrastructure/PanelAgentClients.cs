@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VzPanel.Agent.Contracts;
 using VzPanel.Core.Data;
-using VzPanel.Core.Features.Nodes.Agents;
+using VzPanel.Core.Features.Nodes.Agents.Grpc;
 using VzPanel.Core.Features.Nodes.Pki;
 using VzPanel.Core.Features.Tenancy;
 
@@ -17,9 +17,9 @@ namespace VzPanel.IntegrationTests.Infrastructure;
 public sealed class PanelAgentClients : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
-    private readonly AgentClients _clients;
+    private readonly AgentChannels _clients;
 
-    private PanelAgentClients(ServiceProvider services, AgentClients clients)
+    private PanelAgentClients(ServiceProvider services, AgentChannels clients)
     {
         _services = services;
         _clients = clients;
@@ -38,7 +38,7 @@ public sealed class PanelAgentClients : IAsyncDisposable
         var provider = services.BuildServiceProvider();
         var ca = provider.GetRequiredService<AgentCertificateAuthority>();
         await ca.InitializeAsync(["localhost"], CancellationToken.None);
-        return new PanelAgentClients(provider, new AgentClients(ca));
+        return new PanelAgentClients(provider, new AgentChannels(ca));
     }
 
     public NodeAgent.NodeAgentClient For(Guid nodeId, string address) => _clients.For(nodeId, address);

@@ -1,3 +1,4 @@
+using VzPanel.Core.Features.Instances.Operations;
 using System.Collections.Concurrent;
 using System.Net;
 using Grpc.Core;
@@ -58,10 +59,10 @@ public sealed class ConcurrentChangeTests(OperationsFleet fleet)
             .Where(o => o.TargetId == id && o.Kind == OperationKind.SetMemory && o.State == OperationState.Succeeded)
             .OrderBy(o => o.FinishedAt).ToListAsync(ct);
         succeeded.Select(o => o.Id).ShouldBe(accepted.Keys, ignoreOrder: true);
-        succeeded.ShouldAllBe(o => o.Parameters.MemoryMiB == accepted[o.Id]);
+        succeeded.ShouldAllBe(o => ((SetMemoryParameters)o.Parameters).MemoryMiB == accepted[o.Id]);
         var row = await db.Instances.AsNoTracking().SingleAsync(i => i.Id == id, ct);
         var reported = (await fleet.Agents.ListInstancesAsync(node.Id, node.Address, ct)).Single(i => i.Id == id.ToString());
-        row.MemoryMiB.ShouldBe(succeeded[^1].Parameters.MemoryMiB!.Value);
+        row.MemoryMiB.ShouldBe(((SetMemoryParameters)succeeded[^1].Parameters).MemoryMiB);
         reported.MemoryMib.ShouldBe(row.MemoryMiB);
         // The node saw each accepted operation succeed exactly once, and nothing else.
         await WaitUntilAsync(() => applied.Count >= accepted.Count, ct);

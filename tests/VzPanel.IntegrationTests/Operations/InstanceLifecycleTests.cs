@@ -1,3 +1,4 @@
+using VzPanel.Core.Features.Instances.Operations;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Features.Instances;
@@ -83,7 +84,7 @@ public sealed class InstanceLifecycleTests(OperationsFleet fleet)
 
         await using var db = fleet.Database.CreateContext();
         var create = await db.Operations.AsNoTracking().SingleAsync(o => o.TargetId == id && o.Kind == OperationKind.Create, TestContext.Current.CancellationToken);
-        create.Parameters.ProtectedRootPassword.ShouldBeNull();   // the job used it and erased it
+        create.Parameters.ShouldBeOfType<CreateParameters>().ProtectedRootPassword.ShouldBeNull();   // the job used it and erased it
     }
 
     /// <summary>Runs one step and checks the operation, the inventory, the node and the hubs agree on its outcome.</summary>

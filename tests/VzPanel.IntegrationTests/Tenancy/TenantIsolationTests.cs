@@ -1,3 +1,5 @@
+using VzPanel.Core.Features.Instances.Operations;
+using VzPanel.Core.Features.Migration;
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Billing;
@@ -33,12 +35,12 @@ public sealed class TenantIsolationTests(PostgresServer server) : IAsyncLifetime
         db.Add(pool);
         foreach (var (tenant, instance) in new[] { (_alice, _aliceCt), (_bob, _bobCt) })
         {
-            db.Operations.Add(new Operation { Kind = OperationKind.Start, TargetType = "instance", TargetId = instance.Id, TargetName = instance.Name, TenantId = tenant.Id, RequestedBy = tenant.Name, Summary = "Start", CreatedAt = Now });
+            db.Operations.Add(new Operation { Kind = OperationKind.Start, TargetType = "instance", TargetId = instance.Id, TargetName = instance.Name, TenantId = tenant.Id, RequestedBy = tenant.Name, Summary = "Start", CreatedAt = Now, Parameters = new StartParameters() });
             db.AuditEvents.Add(new AuditEvent { At = Now, Actor = tenant.Name, TenantId = tenant.Id, Action = "instance.start", Summary = "Started." });
             db.UsageSegments.Add(new UsageSegment { InstanceId = instance.Id, TenantId = tenant.Id, MemoryMiB = 1024, VCpus = 1, From = Now });
             db.Volumes.Add(new Volume { PoolId = pool.Id, InstanceId = instance.Id, Name = $"{instance.Name}.qcow2", SizeBytes = 1L << 30, CreatedAt = Now });
         }
-        db.Operations.Add(new Operation { Kind = OperationKind.DrainNode, TargetType = "node", TargetId = node.Id, TargetName = node.Name, RequestedBy = "admin", Summary = "Drain", CreatedAt = Now });
+        db.Operations.Add(new Operation { Kind = OperationKind.DrainNode, TargetType = "node", TargetId = node.Id, TargetName = node.Name, RequestedBy = "admin", Summary = "Drain", CreatedAt = Now, Parameters = new DrainNodeParameters() });
         db.AuditEvents.Add(new AuditEvent { At = Now, Actor = "admin", Action = "node.add", Summary = "Added a node." });
         await db.SaveChangesAsync();
     }
@@ -80,7 +82,7 @@ public sealed class TenantIsolationTests(PostgresServer server) : IAsyncLifetime
         await using var db = _db.CreateContext(AccessScope.ForTenant(_alice.Id));
         // Even a row obtained without the filter (say, attached from a stale copy) cannot be saved.
         var bobs = await db.Instances.IgnoreQueryFilters().SingleAsync(i => i.Id == _bobCt.Id, ct);
-        bobs.MemoryMiB = 64;
+        bobs.Settle(InstanceState.Stopped, Now);
 
         var error = await Should.ThrowAsync<AccessDeniedException>(() => db.SaveChangesAsync(ct));
 
@@ -133,7 +135,7 @@ public sealed class TenantIsolationTests(PostgresServer server) : IAsyncLifetime
 
         (await db.Instances.CountAsync(ct)).ShouldBe(2);
         (await db.Operations.CountAsync(ct)).ShouldBe(3);
-        (await db.Instances.FirstAsync(ct)).MemoryMiB = 4096;
+        (await db.Instances.FirstAsync(ct)).Settle(InstanceState.Stopped, Now);
 
         (await Should.ThrowAsync<AccessDeniedException>(() => db.SaveChangesAsync(ct))).Message.ShouldContain("read-only");
     }

@@ -1,12 +1,9 @@
-using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Common;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Agents;
-using VzPanel.Core.Features.Operations.Jobs;
-using Proto = VzPanel.Agent.Contracts;
 
 namespace VzPanel.Core.Features.Counters;
 
@@ -28,7 +25,7 @@ public interface ICounterQueries
 /// reaches only their own, support and admins every one) and only staff see nodes; reading changes nothing, so
 /// read-only support may ask. A stopped server is asked too: its node reports zeros and the peaks it remembers.
 /// </summary>
-public sealed class CounterQueries(IDbContextFactory<VzPanelDbContext> dbFactory, AgentClients agents, TimeProvider clock) : ICounterQueries
+public sealed class CounterQueries(IDbContextFactory<VzPanelDbContext> dbFactory, INodeAgentGateway agents, TimeProvider clock) : ICounterQueries
 {
     /// <summary>The most servers one node view reads; the others are counted in <see cref="NodeCountersView.NotShown"/>.</summary>
     public const int NodeLimit = 50;
@@ -84,21 +81,9 @@ public sealed class CounterQueries(IDbContextFactory<VzPanelDbContext> dbFactory
     /// <summary>The node's counters of one server, or why not; <c>NodeSilent</c> when the node itself did not answer.</summary>
     private async Task<(Result<InstanceCountersView> Read, bool NodeSilent)> AskAsync(Node node, Target target, CancellationToken ct)
     {
-        try
-        {
-            var set = await agents.For(node.Id, node.ManagementAddress).GetCountersAsync(
-                new Proto.InstanceRef { InstanceId = target.Id.ToString() },
-                new CallOptions(deadline: clock.GetUtcNow().Add(AgentErrors.ReadTimeout).UtcDateTime, cancellationToken: ct));
-            return (target.View(set, clock.GetUtcNow()), false);
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
-        {
-            return (Error.Unavailable($"Node {node.Name} does not have {target.Name}; the node page lists how it disagrees with the inventory."), false);
-        }
-        catch (RpcException ex) when (!ct.IsCancellationRequested)
-        {
-            return (AgentErrors.Unavailable(node.Name, ex), AgentCall.IsTransient(ex));
-        }
+        var read = await agents.GetCountersAsync(AgentNode.Of(node), target.Id, ct);
+        if (read.IsSuccess) return (target.View(read.Value!, clock.GetUtcNow()), false);
+        return read.Error!.IsMissing() ? (AgentErrors.DoesNotHave(node.Name, target.Name), false) : (read.Error!, read.Error!.IsSilence());
     }
 
     /// <summary>A server being built or deleted may not exist on its node; the panel knows why without asking.</summary>
@@ -113,7 +98,6 @@ public sealed class CounterQueries(IDbContextFactory<VzPanelDbContext> dbFactory
     {
         public InstanceCountersView Silent(string reason, DateTimeOffset at) => InstanceCountersView.Silent(Id, Name, State, reason, at);
 
-        public InstanceCountersView View(Proto.CounterSet set, DateTimeOffset at) => new(Id, Name, State,
-            [.. set.Counters.Select(c => new CounterView(c.Resource, c.Held, c.Maxheld, c.Barrier, c.Limit, c.Failcnt, c.Unit))], set.OomKills, null, at);
+        public InstanceCountersView View(CounterFigures set, DateTimeOffset at) => new(Id, Name, State, set.Counters, set.OomKills, null, at);
     }
 }

@@ -1,11 +1,9 @@
-using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Common;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Agents;
-using Proto = VzPanel.Agent.Contracts;
 
 namespace VzPanel.Core.Features.GuestTools;
 
@@ -20,7 +18,7 @@ public interface IGuestInfoQueries
 /// Asks the server's node what its guest tools report. The DbContext scopes the server to the caller (a customer
 /// reaches only their own, support and admins every one); reading changes nothing, so read-only support may ask.
 /// </summary>
-public sealed class GuestInfoQueries(IDbContextFactory<VzPanelDbContext> dbFactory, AgentClients agents, TimeProvider clock) : IGuestInfoQueries
+public sealed class GuestInfoQueries(IDbContextFactory<VzPanelDbContext> dbFactory, INodeAgentGateway agents) : IGuestInfoQueries
 {
     public async Task<Result<GuestInfoView>> GetAsync(Guid instanceId, CancellationToken ct)
     {
@@ -35,26 +33,8 @@ public sealed class GuestInfoQueries(IDbContextFactory<VzPanelDbContext> dbFacto
         if (instance.State == InstanceState.Deleting) return GuestInfoView.Silent("the server is being deleted");
         if (node.State == NodeState.Pending) return AgentErrors.NotEnrolled(node.Name);
 
-        try
-        {
-            var info = await agents.For(node.Id, node.ManagementAddress).GetGuestInfoAsync(
-                new Proto.InstanceRef { InstanceId = instance.Id.ToString() },
-                new CallOptions(deadline: clock.GetUtcNow().Add(AgentErrors.ReadTimeout).UtcDateTime, cancellationToken: ct));
-            return ToView(info);
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
-        {
-            return Error.Unavailable($"Node {node.Name} does not have {instance.Name}; the node page lists how it disagrees with the inventory.");
-        }
-        catch (RpcException ex) when (!ct.IsCancellationRequested)
-        {
-            return AgentErrors.Unavailable(node.Name, ex);
-        }
+        var read = await agents.GetGuestInfoAsync(AgentNode.Of(node), instance.Id, ct);
+        if (read.IsSuccess) return read.Value!;
+        return read.Error!.IsMissing() ? AgentErrors.DoesNotHave(node.Name, instance.Name) : read.Error!;
     }
-
-    private static GuestInfoView ToView(Proto.GuestInfo g) => new(
-        g.AgentResponding, Text(g.UnavailableReason), Text(g.OsId), Text(g.OsName), Text(g.OsVersion), Text(g.KernelRelease),
-        g.MemorySeenMib, g.MemoryAvailableMib, [.. g.Tools.Select(t => new GuestToolView(t.Name, t.Available, Text(t.Reason)))]);
-
-    private static string? Text(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

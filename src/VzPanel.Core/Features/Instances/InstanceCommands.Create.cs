@@ -4,6 +4,7 @@ using VzPanel.Core.Data;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Capacity;
 using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Instances.Operations;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Templates;
 using VzPanel.Core.Features.Tenancy;
@@ -59,11 +60,8 @@ public sealed partial class InstanceCommands
             TemplateId = template.Id, Hostname = string.IsNullOrWhiteSpace(spec.Hostname) ? null : spec.Hostname,
             IpAddresses = spec.IpAddresses.Select(System.Net.IPAddress.Parse).ToList(), CreatedAt = now, UpdatedAt = now,
         };
-        var parameters = new OperationParameters
-        {
-            Start = command.Start, PreviousState = nameof(InstanceState.Provisioning),
-            ProtectedRootPassword = string.IsNullOrEmpty(command.RootPassword) ? null : secrets.Protect(command.RootPassword),
-        };
+        var parameters = new CreateParameters(command.Start, string.IsNullOrEmpty(command.RootPassword) ? null : secrets.Protect(command.RootPassword))
+            { PreviousState = nameof(InstanceState.Provisioning) };
         var summary = $"Create {Kind(spec.Kind)} {instance.Name} ({new MemorySize(memoryMiB)}, {spec.VCpus} vCPU, {DiskSize.Show(diskGiB)} disk) from {template.Name} on {node.Name}";
         var operation = NewOperation(OperationKind.Create, instance, parameters, summary);
         db.Instances.Add(instance);

@@ -1,4 +1,5 @@
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Instances.Operations;
 using VzPanel.Core.Features.Operations;
 
 namespace VzPanel.Core.Features.Instances;
@@ -24,6 +25,6 @@ public sealed partial class InstanceCommands
                 + "(shrinking a disk under its file system destroys data).");
         if (i.State is not (InstanceState.Running or InstanceState.Stopped))
             return Error.Conflict($"{i.Name} is {Lower(i.State)}; its disk grows while it runs or while it is stopped.");
-        return new Decision(new OperationParameters { DiskGiB = gib }, $"Disk of {i.Name}: {DiskSize.Show(i.DiskGiB)} → {DiskSize.Show(gib)}");
+        return new Decision(new ResizeDiskParameters(gib), $"Disk of {i.Name}: {DiskSize.Show(i.DiskGiB)} → {DiskSize.Show(gib)}");
     }
 }

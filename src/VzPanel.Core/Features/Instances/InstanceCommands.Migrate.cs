@@ -25,6 +25,6 @@ public sealed partial class InstanceCommands
             var run = new MigrationRun(i.NodeId, plan.SourceNode, plan.TargetNodeId, plan.TargetNode, plan.Mode, i.State == InstanceState.Running,
                 command.MaxDowntimeMs ?? MigrateCommand.DefaultMaxDowntimeMs, command.BandwidthMibPerSecond ?? 0)
                 { TotalBytes = plan.ExpectedTransferMiB << 20 };
-            return new Decision(new OperationParameters(), $"Migrate {i.Name} from {plan.SourceNode} to {plan.TargetNode} ({plan.Mode.ToString().ToLowerInvariant()})", run);
+            return new Decision(new MigrateParameters(), $"Migrate {i.Name} from {plan.SourceNode} to {plan.TargetNode} ({plan.Mode.ToString().ToLowerInvariant()})", run);
         }, ct);
 }

@@ -7,6 +7,7 @@ using VzPanel.Core.Data;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Capacity;
 using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Instances.Operations;
 using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Operations.Jobs;
@@ -34,24 +35,24 @@ public sealed partial class InstanceCommands(
             var load = (await NodeLoad.ForNodesAsync(db, [i.NodeId], ct)).Single();
             if (Admission.RefusalOnNode(load, i.GuaranteedMiB, i.MemoryMiB) is { } refusal)
                 return Admission.Refused(refusal);
-            return new Decision(new OperationParameters(), $"Start {i.Name}");
+            return new Decision(new StartParameters(), $"Start {i.Name}");
         }, ct);
 
     public Task<Result<OperationView>> StopAsync(Guid instanceId, bool force, CancellationToken ct) =>
         RequestAsync(instanceId, OperationKind.Stop, (_, i) => Task.FromResult<Result<Decision>>(
             i.State is InstanceState.Stopped
                 ? Error.Conflict($"{i.Name} is already stopped.")
-                : new Decision(new OperationParameters { Force = force }, force ? $"Power off {i.Name}" : $"Shut down {i.Name}")), ct);
+                : new Decision(new StopParameters(force), force ? $"Power off {i.Name}" : $"Shut down {i.Name}")), ct);
 
     public Task<Result<OperationView>> RestartAsync(Guid instanceId, CancellationToken ct) =>
         RequestAsync(instanceId, OperationKind.Restart, (_, i) => Task.FromResult<Result<Decision>>(
             i.State is not InstanceState.Running
                 ? Error.Conflict($"{i.Name} is {Lower(i.State)}; only a running server can be restarted.")
-                : new Decision(new OperationParameters(), $"Restart {i.Name}")), ct);
+                : new Decision(new RestartParameters(), $"Restart {i.Name}")), ct);
 
     public Task<Result<OperationView>> DeleteAsync(Guid instanceId, bool keepVolumes, CancellationToken ct) =>
         RequestAsync(instanceId, OperationKind.Delete, (_, i) => Task.FromResult<Result<Decision>>(
-            new Decision(new OperationParameters { KeepVolumes = keepVolumes },
+            new Decision(new DeleteParameters(keepVolumes),
                 (i.State is InstanceState.Stopped ? "Delete " : "Power off and delete ") + i.Name + (keepVolumes ? " (keep its disks)" : ""))), ct);
 
     public Task<Result<OperationView>> SetMemoryAsync(Guid instanceId, string memory, CancellationToken ct) =>
@@ -75,7 +76,7 @@ public sealed partial class InstanceCommands(
             if (i.State == InstanceState.Running && mib < i.MemoryMiB
                 && await usage.UsedMiBAsync(i.Node!, i.Id, ct) is { } used && Admission.CheckShrink(i.Name, used, mib) is { } unsafeShrink)
                 return unsafeShrink;
-            return new Decision(new OperationParameters { MemoryMiB = mib }, $"Memory of {i.Name}: {new MemorySize(i.MemoryMiB)} → {parsed.Value}");
+            return new Decision(new SetMemoryParameters(mib), $"Memory of {i.Name}: {new MemorySize(i.MemoryMiB)} → {parsed.Value}");
         }, ct);
 
     public Task<Result<OperationView>> SetMemoryGuaranteeAsync(Guid instanceId, int percent, CancellationToken ct) =>
@@ -89,7 +90,7 @@ public sealed partial class InstanceCommands(
                 var extra = Instance.GuaranteeOf(i.MemoryMiB, percent) - i.GuaranteedMiB;
                 if (Admission.RefusalOnNode(load, extra, 0) is { } refusal) return Admission.Refused(refusal);
             }
-            return new Decision(new OperationParameters { GuaranteePercent = percent }, $"Memory guarantee of {i.Name}: {i.MemoryGuaranteePercent}% → {percent}%");
+            return new Decision(new SetMemoryGuaranteeParameters(percent), $"Memory guarantee of {i.Name}: {i.MemoryGuaranteePercent}% → {percent}%");
         }, ct);
 
     public Task<Result<OperationView>> SetVCpusAsync(Guid instanceId, int vcpus, CancellationToken ct) =>
@@ -100,7 +101,7 @@ public sealed partial class InstanceCommands(
             if (vcpus == i.VCpus) return Error.Validation("vcpus", $"{i.Name} already has {vcpus} vCPUs.");
             if (await PlanOf(db, i.TenantId, ct) is { } plan && Admission.CheckPlan(plan, i.MemoryMiB, vcpus) is { } overPlan) return overPlan;
             if (Admission.RefusalForSize(i.Node!, i.MemoryMiB, vcpus) is { } tooMany) return Admission.Refused(tooMany);
-            return new Decision(new OperationParameters { VCpus = vcpus }, $"vCPUs of {i.Name}: {i.VCpus} → {vcpus}");
+            return new Decision(new SetVCpusParameters(vcpus), $"vCPUs of {i.Name}: {i.VCpus} → {vcpus}");
         }, ct);
 
     /// <summary>What an accepted request asks the job to do, and how it reads in lists.</summary>
@@ -125,7 +126,7 @@ public sealed partial class InstanceCommands(
         var operation = NewOperation(kind, instance, parameters with { PreviousState = instance.State.ToString() }, summary);
         operation.Migration = migration;
         db.Operations.Add(operation);
-        audit.Add(db, new AuditEntry($"instance.{AuditVerb(kind)}", $"Requested: {summary}.")
+        audit.Add(db, new AuditEntry(OperationParameters.AuditActionOf(kind), $"Requested: {summary}.")
             { TenantId = instance.TenantId, TargetType = "instance", TargetId = instance.Id.ToString() });
         try
         {
@@ -186,13 +187,4 @@ public sealed partial class InstanceCommands(
         ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg && pg.ConstraintName == constraint;
 
     private static string Lower<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
-
-    private static string AuditVerb(OperationKind kind) => kind switch
-    {
-        OperationKind.SetMemory => "memory",
-        OperationKind.SetMemoryGuarantee => "guarantee",
-        OperationKind.SetVCpus => "vcpus",
-        OperationKind.ResizeDisk => "disk",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
 }

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Common;
 using VzPanel.Core.Data;
-using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Operations.Jobs;
@@ -13,11 +12,11 @@ namespace VzPanel.Core.Features.Migration;
 /// operation with its own progress, so every placement sees the capacity the moves before it took. A re-run goes on
 /// with what is still on the node and waits for a migration already under way instead of asking twice.
 /// </summary>
-public sealed class DrainSteps(IDbContextFactory<VzPanelDbContext> dbFactory, IInstanceCommands commands, AuditLog audit, PanelEvents events, TimeProvider clock)
+public sealed class DrainSteps(IDbContextFactory<VzPanelDbContext> dbFactory, IInstanceCommands commands, OperationStore operations, TimeProvider clock)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
-    public async Task RunAsync(Operation drain, InstanceSteps.Report report, CancellationToken ct)
+    public async Task RunAsync(Operation drain, ProgressReport report, CancellationToken ct)
     {
         var nodeId = drain.TargetId!.Value;
         var servers = await ServersOnAsync(nodeId, ct);
@@ -32,7 +31,7 @@ public sealed class DrainSteps(IDbContextFactory<VzPanelDbContext> dbFactory, II
         }
         var error = left.Count == 0 ? null
             : $"Moved {total - left.Count} of {total}; still on {drain.TargetName}: {string.Join("; ", left)}. The node stays in maintenance.";
-        await FinishAsync(drain, total, error, ct);
+        await operations.FinishAsync(drain, error, ct, note: $"{total} moved.");
     }
 
     /// <summary>Migrates one server and waits for the outcome; null when it moved, else why not.</summary>
@@ -68,18 +67,6 @@ public sealed class DrainSteps(IDbContextFactory<VzPanelDbContext> dbFactory, II
         return await db.Operations.AsNoTracking()
             .Where(o => o.TargetId == instanceId && o.Kind == OperationKind.Migrate && (o.State == OperationState.Queued || o.State == OperationState.Running))
             .Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
-    }
-
-    private async Task FinishAsync(Operation drain, int total, string? error, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = clock.GetUtcNow();
-        var row = await OperationStore.Finish(db, drain, error is null ? OperationState.Succeeded : OperationState.Failed, error, now, ct);
-        audit.Add(db, new AuditEntry(error is null ? "operation.succeeded" : "operation.failed",
-            error is null ? $"{drain.Summary}: done, {total} moved." : $"{drain.Summary}: {error}")
-            { Actor = drain.RequestedBy, TargetType = "node", TargetId = drain.TargetId?.ToString() });
-        await db.SaveChangesAsync(ct);
-        events.Publish(OperationChanged.From(row));
     }
 
     private static int Percent(int done, int total) => total == 0 ? 0 : done * 100 / total;

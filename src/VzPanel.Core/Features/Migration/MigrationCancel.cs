@@ -1,6 +1,4 @@
-using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
-using VzPanel.Agent.Contracts;
 using VzPanel.Core.Common;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Audit;
@@ -21,7 +19,7 @@ public interface IMigrationCancel
 /// Asks the source node to stop the transfer (libvirt aborts the job, the channel closes). The migration job sees the
 /// transfer fail and rolls back as for any failure before the switch-over, so cancelling needs no path of its own.
 /// </summary>
-public sealed class MigrationCancel(IDbContextFactory<VzPanelDbContext> dbFactory, CurrentAccess access, AgentClients agents, AuditLog audit, TimeProvider clock)
+public sealed class MigrationCancel(IDbContextFactory<VzPanelDbContext> dbFactory, CurrentAccess access, INodeAgentGateway agents, AuditLog audit)
     : IMigrationCancel
 {
     public async Task<Result<OperationView>> CancelAsync(Guid operationId, CancellationToken ct)
@@ -35,18 +33,12 @@ public sealed class MigrationCancel(IDbContextFactory<VzPanelDbContext> dbFactor
         if (run.Phase is not (MigrationPhase.Preparing or MigrationPhase.Transferring))
             return Error.Conflict($"{operation.TargetName} is already switching over to {run.TargetNode}; that step is not cancelled halfway.");
 
-        var address = await db.Nodes.AsNoTracking().Where(n => n.Id == run.SourceNodeId).Select(n => n.ManagementAddress).SingleAsync(ct);
-        try
-        {
-            var progress = await agents.For(run.SourceNodeId, address).CancelMigrationAsync(
-                new InstanceRef { InstanceId = operation.TargetId.ToString() }, deadline: clock.GetUtcNow().AddSeconds(10).UtcDateTime, cancellationToken: ct);
-            if (!progress.Active)
-                return Error.Conflict($"No transfer of {operation.TargetName} runs on {run.SourceNode} right now; try again once it copies.");
-        }
-        catch (RpcException ex)
-        {
-            return Error.Unavailable($"Node {run.SourceNode} could not be asked to stop: {ex.Status.Detail}");
-        }
+        var source = await db.Nodes.AsNoTracking().Where(n => n.Id == run.SourceNodeId)
+            .Select(n => new AgentNode(n.Id, n.Name, n.ManagementAddress)).SingleAsync(ct);
+        var progress = await agents.CancelMigrationAsync(source, operation.TargetId!.Value, ct);
+        if (!progress.IsSuccess) return Error.Unavailable($"Node {run.SourceNode} could not be asked to stop. {progress.Error!.Message}");
+        if (!progress.Value!.Active)
+            return Error.Conflict($"No transfer of {operation.TargetName} runs on {run.SourceNode} right now; try again once it copies.");
         audit.Add(db, new AuditEntry("operation.cancel", $"Asked {run.SourceNode} to stop: {operation.Summary}.")
             { TenantId = operation.TenantId, TargetType = "instance", TargetId = operation.TargetId?.ToString() });
         await db.SaveChangesAsync(ct);

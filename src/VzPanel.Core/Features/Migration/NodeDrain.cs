@@ -59,11 +59,11 @@ public sealed class NodeDrain(
         var count = await db.Instances.IgnoreQueryFilters().CountAsync(i => i.NodeId == nodeId, ct);
         var operation = new Operation
         {
-            Kind = OperationKind.DrainNode, TargetType = "node", TargetId = node.Id, TargetName = node.Name, NodeId = node.Id,
+            Kind = OperationKind.DrainNode, TargetType = "node", TargetId = node.Id, TargetName = node.Name, NodeId = node.Id, Parameters = new DrainNodeParameters(),
             Summary = $"Drain {node.Name}: move its {count} server{(count == 1 ? "" : "s")} to other nodes",
             RequestedBy = access.Scope.ActorName, CreatedAt = clock.GetUtcNow(),
         };
-        node.State = NodeState.Maintenance;
+        node.EnterMaintenance();
         db.Operations.Add(operation);
         audit.Add(db, new AuditEntry("node.drain", $"Requested: {operation.Summary}; {node.Name} takes no new servers meanwhile.")
             { TargetType = "node", TargetId = node.Id.ToString() });
@@ -91,8 +91,7 @@ public sealed class NodeDrain(
         if (node.State != NodeState.Maintenance) return Error.Conflict($"Node {node.Name} is not in maintenance.");
         if (await db.Operations.AnyAsync(o => o.TargetId == nodeId && (o.State == OperationState.Queued || o.State == OperationState.Running), ct))
             return Error.Busy($"busy: node {node.Name} is being drained; wait until it ends.");
-        // Online at once; the offline monitor takes that back within a second if its heartbeats have stopped.
-        node.State = NodeState.Online;
+        node.EndMaintenance();
         audit.Add(db, new AuditEntry("node.maintenance-ended", $"{node.Name} takes new servers again once it reports.")
             { TargetType = "node", TargetId = node.Id.ToString() });
         await db.SaveChangesAsync(ct);

@@ -1,10 +1,16 @@
 using VzPanel.Core.Features.Instances;
+using VzPanel.Core.Features.Nodes.Enrollment;
 
 namespace VzPanel.Core.Features.Nodes;
 
-/// <summary>A host that runs containers and virtual machines through one engine, driven by its agent.</summary>
+/// <summary>
+/// A host that runs containers and virtual machines through one engine, driven by its agent. Its state moves only
+/// through enrollment, heartbeats, silence and maintenance (the methods below).
+/// </summary>
 public sealed class Node
 {
+    private NodeState _state = NodeState.Pending;
+
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public required string Name { get; set; }
 
@@ -22,7 +28,7 @@ public sealed class Node
     public decimal OvercommitRatio { get; set; } = 1.0m;
 
     public MemoryPolicy MemoryPolicy { get; set; } = MemoryPolicy.Performance;
-    public NodeState State { get; set; } = NodeState.Pending;
+    public NodeState State { get => _state; init => _state = value; }
     public DateTimeOffset? LastHeartbeatAt { get; set; }
 
     /// <summary>SHA-256 thumbprint of the agent's current certificate; re-enrollment replaces it.</summary>
@@ -48,6 +54,55 @@ public sealed class Node
     public List<NodeTemplate> Templates { get; set; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public uint Version { get; private set; }
+
+    /// <summary>
+    /// Its agent reported at <paramref name="at"/>: capacity and address as reported, and Online unless an admin has it in
+    /// maintenance.
+    /// </summary>
+    /// <returns>Whether it came back (it was not Online before).</returns>
+    public bool Heartbeat(ReportedNode report, string? agentAddress, DateTimeOffset at)
+    {
+        CpuCount = report.CpuCount;
+        RamMiB = report.RamMiB;
+        FreeMiB = report.FreeMiB;
+        AgentVersion = report.AgentVersion;
+        if (AgentAddress.IsValid(agentAddress)) ManagementAddress = agentAddress!;
+        var wasOnline = _state == NodeState.Online;
+        if (_state != NodeState.Maintenance) _state = NodeState.Online;
+        LastHeartbeatAt = at;
+        return !wasOnline && _state == NodeState.Online;
+    }
+
+    /// <summary>Its agent enrolled with a join token and got the certificate of <paramref name="thumbprint"/>: the node is Online.</summary>
+    public void Enroll(ReportedNode report, string agentAddress, string thumbprint, DateTimeOffset certificateExpiresAt, DateTimeOffset at)
+    {
+        Engine = report.Engine;
+        if (HostReserveMiB == 0) HostReserveMiB = report.HostReserveMiB;
+        CertificateThumbprint = thumbprint;
+        CertificateExpiresAt = certificateExpiresAt;
+        _state = NodeState.Online;
+        Heartbeat(report, agentAddress, at);
+    }
+
+    /// <summary>Its heartbeats stopped. Only an Online node goes Offline: maintenance and pending stay as they are.</summary>
+    public bool FallSilent()
+    {
+        if (_state != NodeState.Online) return false;
+        _state = NodeState.Offline;
+        return true;
+    }
+
+    /// <summary>An admin drains it: it takes no new servers until maintenance ends.</summary>
+    public void EnterMaintenance() => _state = NodeState.Maintenance;
+
+    /// <summary>
+    /// Maintenance ends: Online at once; if its heartbeats have stopped meanwhile, the offline monitor takes that back
+    /// within a second.
+    /// </summary>
+    public void EndMaintenance()
+    {
+        if (_state == NodeState.Maintenance) _state = NodeState.Online;
+    }
 
     /// <summary>RAM that guarantees may use: everything but the host reserve.</summary>
     public long GuaranteeableMiB => Math.Max(0, RamMiB - HostReserveMiB);

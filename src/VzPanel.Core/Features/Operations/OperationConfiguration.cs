@@ -21,8 +21,8 @@ internal sealed class OperationConfiguration : IEntityTypeConfiguration<Operatio
         b.Property(o => o.Summary).HasMaxLength(300);
         b.Property(o => o.JobId).HasMaxLength(64);
         b.Property(o => o.Parameters).HasColumnType("jsonb").HasConversion(
-            p => JsonSerializer.Serialize(p, Json),
-            s => JsonSerializer.Deserialize<OperationParameters>(s, Json) ?? new OperationParameters());
+            p => JsonSerializer.Serialize(p, OperationParameters.Json),
+            s => JsonSerializer.Deserialize<OperationParameters>(s, OperationParameters.Json)!);
         b.Property(o => o.Migration).HasColumnType("jsonb").HasConversion(
             m => m == null ? null : JsonSerializer.Serialize(m, Json),
             s => s == null ? null : JsonSerializer.Deserialize<Migration.MigrationRun>(s, Json));

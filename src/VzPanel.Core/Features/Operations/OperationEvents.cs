@@ -12,5 +12,5 @@ public sealed record OperationChanged(
 
     public static OperationChanged From(Operation o) =>
         new(o.Id, o.Kind, o.TargetId, o.TargetName, o.TenantId, o.NodeId, o.State, o.ProgressPercent, o.CurrentStep, o.Error, o.Summary)
-        { RequestedMemoryMiB = o.Parameters.MemoryMiB };
+        { RequestedMemoryMiB = (o.Parameters as Instances.Operations.SetMemoryParameters)?.MemoryMiB };
 }

@@ -16,5 +16,5 @@ public sealed record OperationView(
 
     public static OperationView From(Operation o) => new(
         o.Id, o.Kind, o.TargetType, o.TargetId, o.TargetName, o.NodeId, o.State, o.ProgressPercent, o.CurrentStep, o.Error,
-        o.Summary, o.RequestedBy, o.CreatedAt, o.StartedAt, o.FinishedAt) { RequestedMemoryMiB = o.Parameters.MemoryMiB, Migration = o.Migration };
+        o.Summary, o.RequestedBy, o.CreatedAt, o.StartedAt, o.FinishedAt) { RequestedMemoryMiB = (o.Parameters as Instances.Operations.SetMemoryParameters)?.MemoryMiB, Migration = o.Migration };
 }

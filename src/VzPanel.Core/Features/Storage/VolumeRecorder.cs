@@ -1,46 +1,30 @@
-using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using VzPanel.Agent.Contracts;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Nodes.Agents;
-using ProtoPool = VzPanel.Agent.Contracts.StoragePool;
-using ProtoVolume = VzPanel.Agent.Contracts.Volume;
 
 namespace VzPanel.Core.Features.Storage;
 
 /// <summary>What a node reported of one instance's storage: its volumes and the node's pools.</summary>
-public sealed record NodeStorage(IReadOnlyList<ProtoPool> Pools, IReadOnlyList<ProtoVolume> Volumes);
+public sealed record NodeStorage(IReadOnlyList<StoragePoolFigures> Pools, IReadOnlyList<VolumeFigures> Volumes);
+
+/// <summary>One volume as its node reports it.</summary>
+public sealed record VolumeFigures(string Name, string Pool, string Format, long CapacityBytes, long AllocationBytes);
 
 /// <summary>
 /// Keeps the inventory's pools and volumes as nodes report them (the panel never makes one up): read from the node once a
 /// create, a disk resize or a migration's switch-over succeeded, written in the transaction that ends the operation.
 /// </summary>
-public sealed class VolumeRecorder(AgentClients agents, TimeProvider clock, ILogger<VolumeRecorder> logger)
+public sealed class VolumeRecorder(INodeAgentGateway agents, ILogger<VolumeRecorder> logger)
 {
-    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
-
-    public Task<NodeStorage?> ReadAsync(Guid nodeId, string nodeAddress, string nodeName, Guid instanceId, CancellationToken ct) =>
-        ReadAsync(agents.For(nodeId, nodeAddress), nodeName, instanceId, ct);
-
     /// <returns>Null when the node did not answer: the operation still succeeded, and its next one records the volumes.</returns>
-    public async Task<NodeStorage?> ReadAsync(NodeAgent.NodeAgentClient client, string nodeName, Guid instanceId, CancellationToken ct)
+    public async Task<NodeStorage?> ReadAsync(AgentNode node, Guid instanceId, CancellationToken ct)
     {
-        var options = new CallOptions(deadline: clock.GetUtcNow().Add(ReadTimeout).UtcDateTime, cancellationToken: ct);
-        try
-        {
-            var pools = await client.ListStoragePoolsAsync(new ListStoragePoolsRequest(), options);
-            var volumes = await client.ListVolumesAsync(new ListVolumesRequest(), options);
-            var id = instanceId.ToString();
-            // The table holds sizes of real images only; a folder the node could not measure has none.
-            return new NodeStorage([.. pools.Pools], [.. volumes.Volumes.Where(v => v.InstanceId == id && v.CapacityBytes > 0)]);
-        }
-        catch (RpcException ex) when (!ct.IsCancellationRequested)
-        {
-            logger.LogWarning("Node {Node} did not list the volumes of {Instance} ({Reason}); the inventory keeps the rows it had",
-                nodeName, instanceId, ex.Status.Detail);
-            return null;
-        }
+        var read = await agents.ReadStorageAsync(node, instanceId, ct);
+        if (read.IsSuccess) return read.Value;
+        logger.LogWarning("Node {Node} did not list the volumes of {Instance} ({Reason}); the inventory keeps the rows it had",
+            node.Name, instanceId, read.Error!.Message);
+        return null;
     }
 
     /// <summary>

@@ -1,6 +1,4 @@
-using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
-using VzPanel.Agent.Contracts;
 using VzPanel.Core.Common;
 using VzPanel.Core.Data;
 
@@ -21,7 +19,7 @@ public sealed record KsmFigures(bool Available, bool Running, long PagesShared, 
 
 public sealed record StoragePoolFigures(string Name, string Type, string Target, long CapacityBytes, long AllocationBytes, long AvailableBytes);
 
-public sealed class NodeObservations(IDbContextFactory<VzPanelDbContext> dbFactory, AgentClients agents, TimeProvider clock) : INodeObservations
+public sealed class NodeObservations(IDbContextFactory<VzPanelDbContext> dbFactory, INodeAgentGateway agents, TimeProvider clock) : INodeObservations
 {
     public async Task<Result<NodeObservation>> ReadAsync(Guid nodeId, CancellationToken ct)
     {
@@ -34,23 +32,11 @@ public sealed class NodeObservations(IDbContextFactory<VzPanelDbContext> dbFacto
         if (node is null) return Error.NotFound("Node");
         if (node.State == NodeState.Pending || string.IsNullOrEmpty(node.ManagementAddress)) return AgentErrors.NotEnrolled(node.Name);
 
-        var client = agents.For(node.Id, node.ManagementAddress);
-        var options = new CallOptions(deadline: clock.GetUtcNow().Add(AgentErrors.ReadTimeout).UtcDateTime, cancellationToken: ct);
-        try
-        {
-            var ksm = client.GetKsmStatsAsync(new GetKsmStatsRequest(), options).ResponseAsync;
-            var pools = client.ListStoragePoolsAsync(new ListStoragePoolsRequest(), options).ResponseAsync;
-            await Task.WhenAll(ksm, pools);
-            var k = ksm.Result;
-            return new NodeObservation(
-                new KsmFigures(k.Available, k.Run == 1, k.PagesShared, k.PagesSharing, k.PagesUnshared, k.PagesVolatile, k.FullScans, k.SavedMib),
-                [.. pools.Result.Pools.OrderBy(p => p.Name, StringComparer.Ordinal)
-                    .Select(p => new StoragePoolFigures(p.Name, p.Type, p.Target, p.CapacityBytes, p.AllocationBytes, p.AvailableBytes))],
-                clock.GetUtcNow());
-        }
-        catch (RpcException ex) when (!ct.IsCancellationRequested)
-        {
-            return AgentErrors.Unavailable(node.Name, ex);
-        }
+        var agent = AgentNode.Of(node);
+        var ksm = agents.GetKsmAsync(agent, ct);
+        var pools = agents.ListStoragePoolsAsync(agent, ct);
+        if (await ksm is { IsSuccess: false } k) return k.Error!;
+        if (await pools is { IsSuccess: false } p) return p.Error!;
+        return new NodeObservation(ksm.Result.Value!, [.. pools.Result.Value!.OrderBy(x => x.Name, StringComparer.Ordinal)], clock.GetUtcNow());
     }
 }

@@ -144,20 +144,8 @@ public sealed class NodeEnrollmentService(
         return new JoinTokenIssued(node.Id, node.Name, text.ToString(), command, token.ExpiresAt);
     }
 
-    private static void Apply(Node node, EnrollCommand command, X509Certificate2 certificate, DateTimeOffset now)
-    {
-        node.ManagementAddress = command.AgentAddress;
-        node.Engine = command.Node.Engine;
-        node.CpuCount = command.Node.CpuCount;
-        node.RamMiB = command.Node.RamMiB;
-        node.FreeMiB = command.Node.FreeMiB;
-        if (node.HostReserveMiB == 0) node.HostReserveMiB = command.Node.HostReserveMiB;
-        node.AgentVersion = command.Node.AgentVersion;
-        node.CertificateThumbprint = AgentIdentity.Sha256(certificate);
-        node.CertificateExpiresAt = certificate.NotAfter.ToUniversalTime();
-        node.State = NodeState.Online;
-        node.LastHeartbeatAt = now;
-    }
+    private static void Apply(Node node, EnrollCommand command, X509Certificate2 certificate, DateTimeOffset now) =>
+        node.Enroll(command.Node, command.AgentAddress, AgentIdentity.Sha256(certificate), certificate.NotAfter.ToUniversalTime(), now);
 
     private static string HostOf(string address)
     {

@@ -46,14 +46,7 @@ public sealed class HeartbeatService(
         if (!string.Equals(node.CertificateThumbprint, thumbprint, StringComparison.Ordinal))
             return Error.Forbidden("This certificate is no longer valid for the node; it was re-enrolled.");
 
-        var wasOnline = node.State == NodeState.Online;
-        node.State = node.State == NodeState.Maintenance ? NodeState.Maintenance : NodeState.Online;
-        node.LastHeartbeatAt = clock.GetUtcNow();
-        node.CpuCount = report.Node.CpuCount;
-        node.RamMiB = report.Node.RamMiB;
-        node.FreeMiB = report.Node.FreeMiB;
-        node.AgentVersion = report.Node.AgentVersion;
-        if (AgentAddress.IsValid(report.AgentAddress)) node.ManagementAddress = report.AgentAddress!;
+        var cameBack = node.Heartbeat(report.Node, report.AgentAddress, clock.GetUtcNow());
         // Usually the same as last time: then no fact column is written and the catalog is not even read.
         if (NodeFacts.Apply(node, report.Node)) await templates.RegisterAsync(db, node.Name, report.Node.Templates, ct);
 
@@ -66,7 +59,7 @@ public sealed class HeartbeatService(
         var drift = DriftDetector.Compare(inventory, report.Instances, report.SentAt, inFlight.ToHashSet());
         var driftChanged = !drift.SequenceEqual(node.Drift);
         if (driftChanged) node.Drift = drift;
-        if (!wasOnline && node.State == NodeState.Online)
+        if (cameBack)
             audit.Add(db, new AuditEntry("node.online", $"Node '{node.Name}' is reporting again.") { Actor = "agent", TargetType = "node", TargetId = node.Id.ToString() });
 
         await db.SaveChangesAsync(ct);

@@ -44,7 +44,7 @@ public sealed class NodeOfflineMonitor(
         var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
         foreach (var node in silent)
         {
-            node.State = NodeState.Offline;
+            node.FallSilent();
             audit.Add(db, new AuditEntry("node.offline", $"Node '{node.Name}' missed its heartbeats since {node.LastHeartbeatAt:u}.")
                 { TargetType = "node", TargetId = node.Id.ToString() });
         }

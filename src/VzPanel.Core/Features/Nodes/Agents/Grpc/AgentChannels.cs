@@ -5,14 +5,14 @@ using Grpc.Net.Client;
 using VzPanel.Agent.Contracts;
 using VzPanel.Core.Features.Nodes.Pki;
 
-namespace VzPanel.Core.Features.Nodes.Agents;
+namespace VzPanel.Core.Features.Nodes.Agents.Grpc;
 
 /// <summary>
-/// gRPC clients for the panel's calls to node agents: mutual TLS with the panel's client certificate,
+/// gRPC channels for the panel's calls to node agents: mutual TLS with the panel's client certificate,
 /// and the agent must prove it is the node we meant (its certificate chains to our CA and names the node).
 /// One channel per node and address, reused across calls.
 /// </summary>
-public sealed class AgentClients(AgentCertificateAuthority ca) : IDisposable
+public sealed class AgentChannels(AgentCertificateAuthority ca) : IDisposable
 {
     private readonly ConcurrentDictionary<(Guid NodeId, string Address), GrpcChannel> _channels = new();
 

@@ -1,0 +1,111 @@
+using Microsoft.EntityFrameworkCore;
+using VzPanel.Core.Common;
+using VzPanel.Core.Data;
+using VzPanel.Core.Features.Billing;
+using VzPanel.Core.Features.Nodes.Agents;
+using VzPanel.Core.Features.Operations;
+using VzPanel.Core.Features.Operations.Jobs;
+using VzPanel.Core.Features.Storage;
+
+namespace VzPanel.Core.Features.Instances.Operations;
+
+/// <summary>
+/// A server operation's reads and writes of the inventory: the server it acts on, and its end, where operation, server,
+/// usage segment and volumes change in one transaction, as the node reports them.
+/// </summary>
+public sealed class ServerOperationStore(
+    IDbContextFactory<VzPanelDbContext> dbFactory, OperationStore operations, INodeAgentGateway agents, VolumeRecorder volumes, PanelEvents events,
+    TimeProvider clock)
+{
+    /// <summary>The server a claimed operation acts on, put in <paramref name="transitional"/>; null (and the operation failed) when it is gone.</summary>
+    public async Task<ServerTarget?> TargetAsync(Operation operation, InstanceState? transitional, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var instance = await db.Instances.Include(i => i.Node).Include(i => i.Template).SingleOrDefaultAsync(i => i.Id == operation.TargetId, ct);
+        if (instance is null)
+        {
+            // Removed behind the job's back (an administrator's cleanup): nothing left to act on.
+            await operations.FinishAsync(operation, "The server no longer exists in the inventory.", ct);
+            return null;
+        }
+        if (transitional is { } state && instance.Begin(state, clock.GetUtcNow()))
+        {
+            await db.SaveChangesAsync(ct);
+            events.Publish(InstanceChanged.From(instance));
+        }
+        return ServerTarget.Of(instance);
+    }
+
+    /// <param name="reported">The server as the node reports it afterwards; null when it no longer has it.</param>
+    public async Task SucceedAsync(Operation operation, ServerTarget target, InstanceOnNode? reported, bool removed, bool changedVolumes, CancellationToken ct)
+    {
+        // The disks the node now has, asked before the transaction opens: it must not wait on a node.
+        var storage = reported is not null && changedVolumes ? await volumes.ReadAsync(target.Node, target.InstanceId, ct) : null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var instance = await db.Instances.SingleOrDefaultAsync(i => i.Id == operation.TargetId, ct);
+        var now = clock.GetUtcNow();
+        if (instance is not null)
+        {
+            if (removed) await RemoveAsync(db, instance, now, ct);
+            else if (reported is not null)
+            {
+                instance.Apply(reported, now);
+                await UsageMeter.RecordAsync(db, instance, now, ct);
+                if (storage is not null) await VolumeRecorder.WriteAsync(db, instance.NodeId, instance.Id, storage, now, ct);
+            }
+        }
+        var row = await operations.EndAsync(db, operation, null, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        if (instance is not null) events.Publish(InstanceChanged.From(instance, deleted: removed));
+        operations.Publish(row);
+    }
+
+    /// <summary>
+    /// Ends the operation as failed and puts the server in the state the node really has: as the node reports it when it
+    /// answers; as before when the node refused; Unknown when nobody can tell. A server the node never built goes.
+    /// </summary>
+    public async Task FailAsync(Operation operation, Error failure, CancellationToken ct)
+    {
+        AgentNode? node;
+        await using (var read = await dbFactory.CreateDbContextAsync(ct))
+        {
+            node = await read.Instances.AsNoTracking().Where(i => i.Id == operation.TargetId)
+                .Select(i => new AgentNode(i.Node!.Id, i.Node.Name, i.Node.ManagementAddress)).SingleOrDefaultAsync(ct);
+        }
+        var observed = node is null ? (Result<InstanceOnNode?>?)null : await agents.FindInstanceAsync(node, operation.TargetId!.Value, ct);
+
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var instance = await db.Instances.SingleOrDefaultAsync(i => i.Id == operation.TargetId, ct);
+        var now = clock.GetUtcNow();
+        var removed = false;
+        if (instance is not null)
+        {
+            var before = Enum.TryParse<InstanceState>(operation.Parameters.PreviousState, out var previous) ? previous : (InstanceState?)null;
+            if (observed is { IsSuccess: true, Value: { } onNode }) instance.Apply(onNode, now);
+            else if (observed is { IsSuccess: true } && before == InstanceState.Provisioning)
+            {
+                await RemoveAsync(db, instance, now, ct);   // the node never built it: nothing to keep
+                removed = true;
+            }
+            else instance.Settle(failure.IsRefusal() && before is { } unchanged ? unchanged
+                : before == InstanceState.Provisioning ? InstanceState.Failed : InstanceState.Unknown, now);
+            if (!removed) await UsageMeter.RecordAsync(db, instance, now, ct);
+        }
+        var row = await operations.EndAsync(db, operation, failure.Message, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        if (instance is not null) events.Publish(InstanceChanged.From(instance, deleted: removed));
+        operations.Publish(row);
+    }
+
+    private static async Task RemoveAsync(VzPanelDbContext db, Instance instance, DateTimeOffset now, CancellationToken ct)
+    {
+        await UsageMeter.CloseAsync(db, instance.Id, now, ct);
+        await db.Volumes.Where(v => v.InstanceId == instance.Id).ExecuteDeleteAsync(ct);
+        db.Instances.Remove(instance);
+    }
+}
