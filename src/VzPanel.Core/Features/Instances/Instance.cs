@@ -2,6 +2,7 @@ using System.Net;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Templates;
 using VzPanel.Core.Features.Tenancy;
+using VzPanel.Shared;
 
 namespace VzPanel.Core.Features.Instances;
 
@@ -43,7 +44,7 @@ public sealed class Instance : ITenantOwned
     public long GuaranteedMiB => GuaranteeOf(MemoryMiB, MemoryGuaranteePercent);
 
     /// <summary>The memory a guarantee of <paramref name="percent"/> holds back, rounded up to whole MiB (queries spell it out inline).</summary>
-    public static long GuaranteeOf(long memoryMiB, int percent) => (memoryMiB * percent + 99) / 100;
+    public static long GuaranteeOf(long memoryMiB, int percent) => MemoryGuarantee.MiB(memoryMiB, percent);
 
     Guid? ITenantOwned.OwnerTenantId => TenantId;
 }
