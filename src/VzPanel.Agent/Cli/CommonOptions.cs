@@ -5,6 +5,7 @@ using VzPanel.Agent.Engines.Libvirt;
 using VzPanel.Agent.Engines.Lxc;
 using VzPanel.Agent.Engines.Sim;
 using VzPanel.Agent.Hosting;
+using VzPanel.Shared;
 
 namespace VzPanel.Agent.Cli;
 
@@ -116,16 +117,16 @@ public sealed class CommonOptions
     {
         Description = description,
         HelpName = "size",
-        DefaultValueFactory = _ => MemorySize.TryParseMib(fallback, out var mib) ? mib : 0,
+        DefaultValueFactory = _ => MemorySize.TryParse(fallback, out var size, out var _) ? size.MiB : 0,
         CustomParser = result => ParseSize(result, name),
     };
 
     private static long ParseSize(ArgumentResult result, string name)
     {
         var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (MemorySize.TryParseMib(token, out var mib))
-            return mib;
-        result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name}: '{token}' is not a size like 512M, 16G or a number of MiB"));
+        if (MemorySize.TryParse(token, out var size, out var why))
+            return size.MiB;
+        result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name}: '{token}' is not a size like 512M, 16G or a number of MiB: {why}"));
         return 0;
     }
 }

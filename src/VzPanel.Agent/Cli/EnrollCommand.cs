@@ -4,6 +4,7 @@ using VzPanel.Agent.Enrollment;
 using VzPanel.Agent.Grpc;
 using VzPanel.Agent.Hosting;
 using VzPanel.Agent.Security;
+using VzPanel.Shared;
 
 namespace VzPanel.Agent.Cli;
 
@@ -21,10 +22,10 @@ public static class EnrollCommand
             var options = common.ToAgentOptions(parsed);
             if (AgentCommandLine.Invalid(options, error))
                 return ExitCodes.Usage;
-            JoinToken joinToken;
+            JoinTokenText joinToken;
             try
             {
-                joinToken = JoinToken.Parse(parsed.GetValue(token));
+                joinToken = JoinTokenText.Parse(parsed.GetValue(token));
             }
             catch (FormatException malformed)
             {

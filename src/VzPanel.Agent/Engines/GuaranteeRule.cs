@@ -1,15 +1,15 @@
 using System.Globalization;
+using VzPanel.Shared;
 
 namespace VzPanel.Agent.Engines;
 
 /// <summary>
 /// Virtuozzo's rule (vcmmd), the same for every engine: the guarantees of running instances may not
-/// exceed RAM minus the host reserve; memory limits themselves may be oversold.
+/// exceed RAM minus the host reserve; memory limits themselves may be oversold. One guarantee is
+/// <see cref="MemoryGuarantee.MiB"/>, the formula the panel admits with.
 /// </summary>
 public static class GuaranteeRule
 {
-    public static long GuaranteeMib(long memoryMib, int percent) => (memoryMib * percent + 99) / 100;
-
     /// <summary>Refuses, with the share it would reach, when <paramref name="requestMib"/> does not fit beside <paramref name="othersMib"/>.</summary>
     public static void EnsureFits(string nodeName, long othersMib, long requestMib, long availableMib)
     {

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using VzPanel.Agent.Contracts;
 using VzPanel.Agent.Security;
+using VzPanel.Shared;
 
 namespace VzPanel.Agent.Enrollment;
 
@@ -15,7 +16,7 @@ namespace VzPanel.Agent.Enrollment;
 /// </summary>
 public sealed class Enroller(CredentialStore store, ILogger<Enroller> logger)
 {
-    public async Task<NodeIdentity> EnrollAsync(string panelUrl, JoinToken token, string agentAddress, NodeInfo node, CancellationToken cancellationToken)
+    public async Task<NodeIdentity> EnrollAsync(string panelUrl, JoinTokenText token, string agentAddress, NodeInfo node, CancellationToken cancellationToken)
     {
         if (store.Exists)
             throw new EnrollmentException($"this node is already enrolled ({store.Directory} holds credentials); remove them to enroll again");
@@ -57,7 +58,7 @@ public sealed class Enroller(CredentialStore store, ILogger<Enroller> logger)
         return identity;
     }
 
-    private static async Task<X509Certificate2> FetchPinnedCaAsync(string panelUrl, JoinToken token, CancellationToken cancellationToken)
+    private static async Task<X509Certificate2> FetchPinnedCaAsync(string panelUrl, JoinTokenText token, CancellationToken cancellationToken)
     {
         using var channel = PanelChannels.Untrusted(panelUrl);
         CaCertificate reply;

@@ -1,5 +1,5 @@
 using VzPanel.Agent.Cli;
-using VzPanel.Agent.Enrollment;
+using VzPanel.Shared;
 
 namespace VzPanel.Agent.Tests.Cli;
 
@@ -12,11 +12,12 @@ public sealed class CommandLineParsingTests
     [InlineData("1T", 1024 * 1024)]
     [InlineData("1048576K", 1024)]
     [InlineData("768", 768)]
-    public void TryParseMib_PrlctlSizes_ReturnsMebibytes(string text, long expected)
+    [InlineData("0", 0)]                // --ct-swap 0, --host-reserve 0: zero is a size on the command line
+    public void TryParse_PrlctlSizes_ReturnsMebibytes(string text, long expected)
     {
-        MemorySize.TryParseMib(text, out var mib).ShouldBeTrue();
+        MemorySize.TryParse(text, out var size, out _).ShouldBeTrue();
 
-        mib.ShouldBe(expected);
+        size.MiB.ShouldBe(expected);
     }
 
     [Theory]
@@ -26,14 +27,14 @@ public sealed class CommandLineParsingTests
     [InlineData("-1G")]
     [InlineData("1.5G")]
     [InlineData("1000K")]
-    public void TryParseMib_Nonsense_ReturnsFalse(string text) => MemorySize.TryParseMib(text, out _).ShouldBeFalse();
+    public void TryParse_Nonsense_ReturnsFalse(string text) => MemorySize.TryParse(text, out _, out _).ShouldBeFalse();
 
     [Fact]
     public void Parse_WellFormedToken_SplitsItsParts()
     {
         var pin = new string('A', 64);
 
-        var token = JoinToken.Parse($"vzp1.0f8fad5bd9cb469fa16570867728950e.s3cr-et_x.{pin}");
+        var token = JoinTokenText.Parse($"vzp1.0f8fad5bd9cb469fa16570867728950e.s3cr-et_x.{pin}");
 
         token.TokenId.ShouldBe("0f8fad5bd9cb469fa16570867728950e");
         token.Secret.ShouldBe("s3cr-et_x");
@@ -49,7 +50,7 @@ public sealed class CommandLineParsingTests
     [InlineData("vzp1.id.secret.abc", "CA fingerprint")]
     public void Parse_MalformedToken_SaysWhatIsWrong(string text, string expected)
     {
-        var failure = Should.Throw<FormatException>(() => JoinToken.Parse(text));
+        var failure = Should.Throw<FormatException>(() => JoinTokenText.Parse(text));
 
         failure.Message.ShouldContain(expected);
         failure.Message.ShouldContain("malformed join token");
@@ -88,6 +89,17 @@ public sealed class CommandLineParsingTests
 
         code.ShouldBe(ExitCodes.Failure);
         error.ToString().ShouldContain("run `vzpanel-agent enroll` first");
+    }
+
+    [Fact]
+    public async Task RunAsync_MalformedSize_SaysWhatIsWrong()
+    {
+        var error = new StringWriter();
+
+        var code = await AgentCommandLine.RunAsync(["run", "--sim-ram", "12Q"], TextWriter.Null, error);
+
+        code.ShouldBe(ExitCodes.Usage);
+        error.ToString().ShouldContain("--sim-ram: '12Q' is not a size like 512M, 16G or a number of MiB: unknown unit 'Q'");
     }
 
     [Fact]

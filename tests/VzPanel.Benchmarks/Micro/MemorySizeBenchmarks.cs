@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using VzPanel.Core.Common;
+using VzPanel.Shared;
 
 namespace VzPanel.Benchmarks.Micro;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using VzPanel.Agent.Engines.Host;
 using VzPanel.Agent.Engines.Libvirt.Native;
 using VzPanel.Agent.Hosting;
+using VzPanel.Shared;
 
 namespace VzPanel.Agent.Engines.Libvirt;
 
@@ -98,7 +99,7 @@ public sealed partial class LibvirtComputeEngine : IComputeEngine, IDisposable
 
     private long HostReserveMib(long ramMib) => _options.HostReserveMib > 0 ? _options.HostReserveMib : Math.Max(1024, ramMib / 10);
 
-    private static long Guarantee(long memoryMib, int percent) => GuaranteeRule.GuaranteeMib(memoryMib, percent);
+    private static long Guarantee(long memoryMib, int percent) => MemoryGuarantee.MiB(memoryMib, percent);
 
     private static string Version(ulong packed) =>
         string.Create(CultureInfo.InvariantCulture, $"{packed / 1_000_000}.{packed / 1000 % 1000}.{packed % 1000}");

@@ -1,4 +1,5 @@
 using VzPanel.Agent.Engines.Host;
+using VzPanel.Shared;
 using static VzPanel.Agent.Engines.InstanceRules;
 
 namespace VzPanel.Agent.Engines.Lxc;
@@ -83,10 +84,10 @@ public sealed partial class LxcComputeEngine
         foreach (var (id, spec) in OwnContainers())
         {
             if (id != instanceId && IsActive(await StateAsync(id)))
-                others += GuaranteeRule.GuaranteeMib(spec.MemoryMib, spec.GuaranteePercent);
+                others += MemoryGuarantee.MiB(spec.MemoryMib, spec.GuaranteePercent);
         }
         var ram = HostFacts.Memory().TotalMib;
-        GuaranteeRule.EnsureFits(_options.NodeName, others, GuaranteeRule.GuaranteeMib(memoryMib, percent), ram - HostReserveMib(ram));
+        GuaranteeRule.EnsureFits(_options.NodeName, others, MemoryGuarantee.MiB(memoryMib, percent), ram - HostReserveMib(ram));
     }
 
     /// <summary>
@@ -99,7 +100,7 @@ public sealed partial class LxcComputeEngine
         const long unlimited = long.MaxValue;
         var spec = Own(instanceId);
         var limitPages = spec.MemoryMib * MiB / page;
-        var guaranteePages = GuaranteeRule.GuaranteeMib(spec.MemoryMib, spec.GuaranteePercent) * MiB / page;
+        var guaranteePages = MemoryGuarantee.MiB(spec.MemoryMib, spec.GuaranteePercent) * MiB / page;
         if (await CgroupAsync(instanceId) is not { } cgroup)
         {
             return new InstanceCounters(instanceId,

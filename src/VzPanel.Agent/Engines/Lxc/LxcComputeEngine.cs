@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VzPanel.Agent.Engines.Host;
 using VzPanel.Agent.Hosting;
+using VzPanel.Shared;
 
 namespace VzPanel.Agent.Engines.Lxc;
 
@@ -68,7 +69,7 @@ public sealed partial class LxcComputeEngine : IComputeEngine, IDisposable
             },
             capabilities,
             availableMib,
-            running.Sum(s => GuaranteeRule.GuaranteeMib(s.MemoryMib, s.GuaranteePercent)),
+            running.Sum(s => MemoryGuarantee.MiB(s.MemoryMib, s.GuaranteePercent)),
             running.Sum(s => s.MemoryMib))
         {
             Templates = CtTemplate.LoadAll(_options.TemplateDirectory).Select(t => t.Describe()).ToList(),

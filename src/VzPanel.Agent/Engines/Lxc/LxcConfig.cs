@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using VzPanel.Shared;
 
 namespace VzPanel.Agent.Engines.Lxc;
 
@@ -43,7 +44,7 @@ public static class LxcConfig
     public static IEnumerable<(string Key, string Value)> Limits(ContainerSpec spec, CgroupFlavor cgroup, long swapMib)
     {
         var limit = spec.MemoryMib * MiB;
-        var guarantee = GuaranteeRule.GuaranteeMib(spec.MemoryMib, spec.GuaranteePercent) * MiB;
+        var guarantee = MemoryGuarantee.MiB(spec.MemoryMib, spec.GuaranteePercent) * MiB;
         var quota = spec.VCpus * CpuPeriodUs;
         if (cgroup == CgroupFlavor.V1)
         {

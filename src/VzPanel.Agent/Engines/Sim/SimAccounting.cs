@@ -1,3 +1,5 @@
+using VzPanel.Shared;
+
 namespace VzPanel.Agent.Engines.Sim;
 
 /// <summary>The sim node's memory arithmetic; the guarantee rule itself is <see cref="GuaranteeRule"/>.</summary>
@@ -13,7 +15,7 @@ public static class SimAccounting
 
     public static long UsedMibAt(long memoryMib) => Math.Min(memoryMib, BaseUsedMib + memoryMib / 4);
 
-    public static long GuaranteeMib(long memoryMib, int percent) => GuaranteeRule.GuaranteeMib(memoryMib, percent);
+    public static long GuaranteeMib(long memoryMib, int percent) => MemoryGuarantee.MiB(memoryMib, percent);
 
     /// <summary>Starting and stopping instances still hold their guarantee.</summary>
     public static bool IsActive(InstanceState state) => state is InstanceState.Running or InstanceState.Starting or InstanceState.Stopping;

@@ -4,6 +4,7 @@ using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Templates;
+using VzPanel.Shared;
 
 namespace VzPanel.Core.Features.Capacity;
 

@@ -25,7 +25,7 @@ public sealed record NodeLoad(Node Node, long GuaranteedMiB, long CommittedMiB)
             .Select(g => new
             {
                 NodeId = g.Key,
-                Guaranteed = g.Sum(i => (i.MemoryMiB * i.MemoryGuaranteePercent + 99) / 100),
+                Guaranteed = g.Sum(i => (i.MemoryMiB * i.MemoryGuaranteePercent + 99) / 100),   // MemoryGuarantee.MiB, spelled out for SQL
                 Committed = g.Sum(i => i.MemoryMiB),
             })
             .ToDictionaryAsync(s => s.NodeId, ct);

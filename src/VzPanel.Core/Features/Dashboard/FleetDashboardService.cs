@@ -32,7 +32,7 @@ public sealed class FleetDashboardService(IDbContextFactory<VzPanelDbContext> db
                 NodeId = g.Key,
                 Count = g.Count(),
                 Committed = g.Sum(i => i.MemoryMiB),
-                Guaranteed = g.Sum(i => (i.MemoryMiB * i.MemoryGuaranteePercent + 99) / 100),
+                Guaranteed = g.Sum(i => (i.MemoryMiB * i.MemoryGuaranteePercent + 99) / 100),   // MemoryGuarantee.MiB, spelled out for SQL
             })
             .ToDictionaryAsync(x => x.NodeId, ct);
 

@@ -1,4 +1,5 @@
 using VzPanel.Core.Common;
+using VzPanel.Shared;
 
 namespace VzPanel.Core.Features.Instances;
 

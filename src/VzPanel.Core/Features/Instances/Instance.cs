@@ -3,6 +3,7 @@ using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Templates;
 using VzPanel.Core.Features.Tenancy;
+using VzPanel.Shared;
 
 namespace VzPanel.Core.Features.Instances;
 
@@ -53,7 +54,7 @@ public sealed class Instance : ITenantOwned
     public long GuaranteedMiB => GuaranteeOf(MemoryMiB, MemoryGuaranteePercent);
 
     /// <summary>The memory a guarantee of <paramref name="percent"/> holds back, rounded up to whole MiB (queries spell it out inline).</summary>
-    public static long GuaranteeOf(long memoryMiB, int percent) => (memoryMiB * percent + 99) / 100;
+    public static long GuaranteeOf(long memoryMiB, int percent) => MemoryGuarantee.MiB(memoryMiB, percent);
 
     /// <summary>A job starts acting on it: it shows <paramref name="transitional"/> (Starting, Stopping, Deleting) meanwhile.</summary>
     /// <returns>Whether that changed anything.</returns>

@@ -8,6 +8,7 @@ using VzPanel.Core.Features.Instances.Operations;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Templates;
 using VzPanel.Core.Features.Tenancy;
+using VzPanel.Shared;
 
 namespace VzPanel.Core.Features.Instances;
 

@@ -12,6 +12,7 @@ using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Operations.Jobs;
 using VzPanel.Core.Features.Tenancy;
+using VzPanel.Shared;
 
 namespace VzPanel.Core.Features.Instances;
 

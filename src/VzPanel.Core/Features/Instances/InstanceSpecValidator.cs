@@ -1,6 +1,7 @@
 using System.Net;
 using FluentValidation;
 using VzPanel.Core.Common;
+using VzPanel.Shared;
 
 namespace VzPanel.Core.Features.Instances;
 

@@ -90,7 +90,7 @@ public sealed class NodeEnrollmentService(
         var refusal = token switch
         {
             null => "unknown token",
-            _ when !JoinTokenText.Matches(command.Secret, token.SecretHash) => "wrong secret",
+            _ when !JoinTokenSecret.Matches(command.Secret, token.SecretHash) => "wrong secret",
             { UsedAt: not null } => "token already used",
             _ when token.ExpiresAt <= now => "token expired",
             _ => null,
@@ -133,15 +133,16 @@ public sealed class NodeEnrollmentService(
     private JoinTokenIssued AddToken(VzPanelDbContext db, Node node)
     {
         var now = clock.GetUtcNow();
-        var text = JoinTokenText.Create(Guid.NewGuid(), ca.Pin);
+        var tokenId = Guid.NewGuid();
+        var text = JoinTokenSecret.Issue(tokenId, ca.Pin);
         var token = new JoinToken
         {
-            Id = text.TokenId, NodeId = node.Id, CreatedAt = now, ExpiresAt = now.AddMinutes(options.Value.JoinTokenLifetimeMinutes),
-            CreatedBy = db.Scope.ActorName, SecretHash = JoinTokenText.Hash(text.Secret),
+            Id = tokenId, NodeId = node.Id, CreatedAt = now, ExpiresAt = now.AddMinutes(options.Value.JoinTokenLifetimeMinutes),
+            CreatedBy = db.Scope.ActorName, SecretHash = JoinTokenSecret.Hash(text.Secret),
         };
         db.JoinTokens.Add(token);
-        var command = $"vzpanel-agent enroll --panel {options.Value.EffectivePublicUrl} --token {text}";
-        return new JoinTokenIssued(node.Id, node.Name, text.ToString(), command, token.ExpiresAt);
+        var command = $"vzpanel-agent enroll --panel {options.Value.EffectivePublicUrl} --token {text.Reveal()}";
+        return new JoinTokenIssued(node.Id, node.Name, text.Reveal(), command, token.ExpiresAt);
     }
 
     private static void Apply(Node node, EnrollCommand command, X509Certificate2 certificate, DateTimeOffset now) =>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using VzPanel.Core.Common;
 using VzPanel.Core.Features.Instances;
+using VzPanel.Shared;
 using VzPanel.Web.Components.Shared;
 
 namespace VzPanel.Web.Components.Pages.Instances;

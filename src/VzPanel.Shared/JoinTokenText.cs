@@ -1,17 +1,26 @@
 using System.Text.RegularExpressions;
 
-namespace VzPanel.Agent.Enrollment;
+namespace VzPanel.Shared;
 
 /// <summary>
-/// vzp1.&lt;tokenId&gt;.&lt;secret&gt;.&lt;caSha256Hex&gt;: the one-time credential the panel hands out, with the
-/// fingerprint (SHA-256 of the DER) of the panel CA the agent must find before it sends anything.
+/// The join token the panel shows once and <c>vzpanel-agent enroll --token</c> takes:
+/// <c>vzp1.&lt;tokenId&gt;.&lt;secret&gt;.&lt;caSha256Hex&gt;</c>. The last part is the fingerprint (SHA-256 of the
+/// DER) of the panel CA, which the agent must find before it sends the secret. The panel draws the secret
+/// and keeps its hash; the agent parses.
 /// </summary>
-public sealed partial record JoinToken(string TokenId, string Secret, string CaSha256Hex)
+public sealed partial record JoinTokenText(string TokenId, string Secret, string CaSha256Hex)
 {
     public const string Prefix = "vzp1";
     private const string Shape = "vzp1.<tokenId>.<secret>.<caSha256Hex>";
 
-    public static JoinToken Parse(string? text)
+    /// <summary>The whole token, secret included: only for showing it to the admin once.</summary>
+    public string Reveal() => $"{Prefix}.{TokenId}.{Secret}.{CaSha256Hex}";
+
+    // The secret must never reach a log line, even through a record's generated ToString.
+    public override string ToString() => $"{Prefix}.{TokenId}.***.{CaSha256Hex}";
+
+    /// <exception cref="FormatException">The text is not a token; the message says which part is wrong.</exception>
+    public static JoinTokenText Parse(string? text)
     {
         var parts = (text ?? "").Trim().Split('.');
         if (parts.Length != 4)
@@ -24,11 +33,8 @@ public sealed partial record JoinToken(string TokenId, string Secret, string CaS
             throw Malformed("the secret is empty or has characters other than letters, digits, '-' and '_'");
         if (!Sha256Hex().IsMatch(parts[3]))
             throw Malformed("the CA fingerprint is not 64 hexadecimal characters");
-        return new JoinToken(parts[1], parts[2], parts[3].ToLowerInvariant());
+        return new JoinTokenText(parts[1], parts[2], parts[3].ToLowerInvariant());
     }
-
-    // The secret must never reach a log line, even through a record's generated ToString.
-    public override string ToString() => $"{Prefix}.{TokenId}.***.{CaSha256Hex}";
 
     private static FormatException Malformed(string why) => new($"malformed join token: {why}; the shape is {Shape}");
 
