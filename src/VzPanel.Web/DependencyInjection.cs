@@ -10,6 +10,7 @@ using VzPanel.Core.Options;
 using VzPanel.Web.Agents;
 using VzPanel.Web.Hosting.LocalAgents;
 using VzPanel.Web.Components;
+using VzPanel.Web.Components.Live;
 using VzPanel.Web.Endpoints;
 using VzPanel.Web.Events;
 using VzPanel.Web.Jobs;
@@ -33,6 +34,7 @@ public static class DependencyInjection
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddScoped<LiveUpdates>();   // one per circuit: how every page follows panel events
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddExceptionHandler<ProblemExceptionHandler>();

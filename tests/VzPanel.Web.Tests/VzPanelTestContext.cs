@@ -2,7 +2,10 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Migration;
+using VzPanel.Core.Features.Tenancy;
+using VzPanel.Web.Components.Live;
 
 namespace VzPanel.Web.Tests;
 
@@ -23,7 +26,18 @@ public abstract class VzPanelTestContext : BunitContext
         Services.AddSingleton(TimeProvider.System);
         Services.AddLogging();
         Services.AddSingleton<PanelEvents>();
+        Services.AddScoped<LiveUpdates>();
+        Services.AddSingleton(new CurrentAccess());   // anonymous, as in the panel: a test says who is looking
         Services.AddSingleton<IMigrationCancel>(MigrationCancel);
         DefaultWaitTimeout = TimeSpan.FromSeconds(5);
     }
+
+    /// <summary>Who is looking, as the data layer and live updates see it.</summary>
+    protected void ViewAs(AccessScope scope) => Services.AddSingleton(new CurrentAccess(scope));
+
+    /// <summary>Real time for whatever is still on its way (a live call back, a render) to arrive, before asserting that nothing did.</summary>
+    protected static Task SettleAsync() => Task.Delay(200, Xunit.TestContext.Current.CancellationToken);
+
+    /// <summary>A staff member (admin or support) by role: sees every tenant and the fleet.</summary>
+    protected static AccessScope Staff(PanelRole role) => new(role.ToString().ToLowerInvariant(), null, role, null);
 }

@@ -1,8 +1,13 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using VzPanel.Core.Common;
 using VzPanel.Core.Features.Dashboard;
+using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
+using VzPanel.Core.Features.Tenancy;
+using VzPanel.Web.Components.Live;
 using VzPanel.Web.Components.Pages.Dashboard;
 
 namespace VzPanel.Web.Tests.Pages.Dashboard;
@@ -23,6 +28,10 @@ public sealed class DashboardPageTests : VzPanelTestContext
         CommittedMiB = 6144,
         GuaranteedMiB = 3072,
     };
+
+    private readonly FakeTimeProvider _clock = new();
+
+    private PanelEvents Events => Services.GetRequiredService<PanelEvents>();
 
     [Fact]
     public void Render_Fleet_ShowsCountsAndMemory()
@@ -101,5 +110,66 @@ public sealed class DashboardPageTests : VzPanelTestContext
         cut.Find("[data-testid=refresh]").Click();
 
         cut.WaitForAssertion(() => fake.Calls.ShouldBe(2));
+    }
+
+    [Fact]
+    public async Task LiveEvents_ReadTheFleetAgain_AndNothingElseDoes()
+    {
+        var (fake, cut) = RenderLive(Fleet, Staff(PanelRole.Admin));
+
+        Events.Publish(new NodeChanged(Fleet.Nodes[1].Id, NodeState.Online));
+        cut.WaitForAssertion(() => fake.Calls.ShouldBe(2));
+        _clock.Advance(LiveUpdates.Interval);
+        Events.Publish(new InstanceChanged(Guid.NewGuid(), Guid.NewGuid(), Fleet.Nodes[0].Id, InstanceState.Stopped));
+        cut.WaitForAssertion(() => fake.Calls.ShouldBe(3));
+        _clock.Advance(TimeSpan.FromMinutes(5));   // no timer: time alone reads nothing
+        await SettleAsync();
+
+        fake.Calls.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task LiveEvents_ForACustomer_OnlyTheirOwnServersReadAgain()
+    {
+        var mine = Guid.NewGuid();
+        var (fake, cut) = RenderLive(new FleetSummary { IncludesNodes = false }, AccessScope.ForTenant(mine));
+
+        Events.Publish(new NodeChanged(Guid.NewGuid(), NodeState.Offline));
+        Events.Publish(new InstanceChanged(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), InstanceState.Running));
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        await SettleAsync();
+        fake.Calls.ShouldBe(1);
+        Events.Publish(new InstanceChanged(Guid.NewGuid(), mine, Guid.NewGuid(), InstanceState.Running));
+
+        cut.WaitForAssertion(() => fake.Calls.ShouldBe(2));
+    }
+
+    [Fact]
+    public async Task Closed_WithAReadPending_ReadsNothingMore()
+    {
+        var (fake, cut) = RenderLive(Fleet, Staff(PanelRole.Admin));
+        var node = new NodeChanged(Fleet.Nodes[0].Id, NodeState.Online);
+        Events.Publish(node);
+        cut.WaitForAssertion(() => fake.Calls.ShouldBe(2));
+        Events.Publish(node);   // waits for the interval
+
+        await DisposeComponentsAsync();
+        Events.Publish(node);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        await SettleAsync();
+
+        fake.Calls.ShouldBe(2);
+    }
+
+    /// <summary>The dashboard as <paramref name="viewer"/> sees it on a fake clock, once it has read the summary the first time.</summary>
+    private (FakeFleetDashboard Queries, IRenderedComponent<DashboardPage> Page) RenderLive(FleetSummary summary, AccessScope viewer)
+    {
+        var fake = new FakeFleetDashboard(summary);
+        Services.AddSingleton<TimeProvider>(_clock);
+        Services.AddSingleton<IFleetDashboardQueries>(fake);
+        ViewAs(viewer);
+        var cut = Render<DashboardPage>();
+        cut.WaitForAssertion(() => fake.Calls.ShouldBe(1));
+        return (fake, cut);
     }
 }

@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using VzPanel.Core.Common;
 using VzPanel.Core.Features.Counters;
+using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Nodes;
@@ -117,6 +118,7 @@ public sealed class NodeCountersTests : CountersCardTests<NodeCounters, NodeCoun
         Services.AddSingleton<IOperationQueries>(new FakeOperationQueries());
         Services.AddSingleton<ICounterQueries>(_counters);
         AddAuthorization().SetAuthorized("support").SetPolicies(Policies.Staff);
+        ViewAs(Staff(PanelRole.Support));
         return (node, queries, Render<NodeDetailPage>(p => p.Add(x => x.Id, node.Id)));
     }
 

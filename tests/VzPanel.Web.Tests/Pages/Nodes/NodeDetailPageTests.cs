@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using VzPanel.Core.Common;
 using VzPanel.Core.Features.Counters;
+using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Nodes.Enrollment;
@@ -29,6 +30,7 @@ public sealed class NodeDetailPageTests : VzPanelTestContext
         Services.AddSingleton<IOperationQueries>(new FakeOperationQueries());
         Services.AddSingleton<ICounterQueries>(new FakeCounterQueries());
         AddAuthorization().SetAuthorized("support").SetPolicies(Policies.Staff);
+        ViewAs(Staff(PanelRole.Support));
     }
 
     private (NodeSummary Node, IRenderedComponent<NodeDetailPage> Page) RenderNode(string name, EngineKind engine = EngineKind.Sim)

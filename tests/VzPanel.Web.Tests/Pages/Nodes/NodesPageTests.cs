@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Web.Components.Pages.Nodes;
@@ -22,6 +23,7 @@ public sealed class NodesPageTests : VzPanelTestContext
     public void NodeChanged_AfterAHeartbeat_UpdatesTheListWithoutAReload()
     {
         AddAuthorization().SetAuthorized("support").SetPolicies(Policies.Staff);
+        ViewAs(Staff(PanelRole.Support));
         var node = FakeNodeQueries.Node("sim-1", NodeState.Online, instances: 2);
         _queries.Nodes.Add(node);
         var cut = Render<NodesPage>();

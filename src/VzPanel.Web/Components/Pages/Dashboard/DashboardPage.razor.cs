@@ -1,17 +1,21 @@
 using Microsoft.AspNetCore.Components;
 using VzPanel.Core.Features.Dashboard;
+using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
+using VzPanel.Web.Components.Live;
 
 namespace VzPanel.Web.Components.Pages.Dashboard;
 
+/// <summary>Fleet aggregates (servers by state, node capacity), read again whenever a server or node the viewer may see changes.</summary>
 public sealed partial class DashboardPage : IDisposable
 {
-    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(15);
     private readonly CancellationTokenSource _cts = new();
+    private LiveSubscription? _subscription;
     private FleetSummary? _summary;
     private DateTimeOffset? _loadedAt;
 
     [Inject] public required IFleetDashboardQueries Dashboard { get; init; }
+    [Inject] public required LiveUpdates Live { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
 
     private string NodesCaption => _summary is null ? "" : string.Join(" · ",
@@ -21,7 +25,7 @@ public sealed partial class DashboardPage : IDisposable
     protected override async Task OnInitializedAsync()
     {
         await LoadAsync();
-        _ = RefreshPeriodicallyAsync();
+        _subscription = Live.Follow(InvokeAsync, ReloadAsync).On<InstanceChanged>().On<NodeChanged>();
     }
 
     private async Task LoadAsync()
@@ -30,29 +34,16 @@ public sealed partial class DashboardPage : IDisposable
         _loadedAt = Clock.GetUtcNow();
     }
 
-    // Until agents push events (live updates arrive with the job system), the dashboard polls.
-    private async Task RefreshPeriodicallyAsync()
+    private async Task ReloadAsync()
     {
-        using var timer = new PeriodicTimer(RefreshEvery, Clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_cts.Token))
-            {
-                await InvokeAsync(async () =>
-                {
-                    await LoadAsync();
-                    StateHasChanged();
-                });
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The page was closed.
-        }
+        if (_cts.IsCancellationRequested) return;
+        await LoadAsync();
+        StateHasChanged();
     }
 
     public void Dispose()
     {
+        _subscription?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

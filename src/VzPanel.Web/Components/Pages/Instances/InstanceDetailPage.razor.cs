@@ -8,7 +8,7 @@ using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Operations;
-using VzPanel.Core.Features.Tenancy;
+using VzPanel.Web.Components.Live;
 using VzPanel.Web.Components.Shared;
 using VzPanel.Web.Security;
 
@@ -16,14 +16,13 @@ namespace VzPanel.Web.Components.Pages.Instances;
 
 /// <summary>
 /// One server: what it is, its power buttons and size controls, and the operation working on it, all kept
-/// current by the server's events (progress straight from the event, everything else by a throttled re-read).
+/// current by the server's events (progress straight from the event, everything else by a re-read).
 /// </summary>
 public sealed partial class InstanceDetailPage : IDisposable
 {
     private const int RecentCount = 8;
     private readonly CancellationTokenSource _cts = new();
-    private readonly List<IDisposable> _subscriptions = [];
-    private ReloadThrottle? _throttle;
+    private LiveSubscription? _subscription;
     private InstanceDetails? _details;
     private IReadOnlyList<OperationView> _recent = [];
     private OperationView? _operation;
@@ -45,8 +44,7 @@ public sealed partial class InstanceDetailPage : IDisposable
     [Inject] public required IInstanceCommands Commands { get; init; }
     [Inject] public required IOperationQueries Operations { get; init; }
     [Inject] public required IAuthorizationService Authorization { get; init; }
-    [Inject] public required CurrentAccess Access { get; init; }
-    [Inject] public required PanelEvents Events { get; init; }
+    [Inject] public required LiveUpdates Live { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
     [Inject] public required IMigrationCancel MigrationCancel { get; init; }
@@ -63,7 +61,7 @@ public sealed partial class InstanceDetailPage : IDisposable
 
     /// <summary>The recent list with the live operation in place of its (possibly older) stored row.</summary>
     private IReadOnlyList<OperationView> Recent => _operation is { } live
-        ? [.. _recent.Select(o => o.Id == live.Id ? LiveEvents.Latest(o, live) : o)]
+        ? [.. _recent.Select(o => o.Id == live.Id ? LiveOperation.Latest(o, live) : o)]
         : _recent;
 
     private string GuaranteeHint(int percent) =>
@@ -74,16 +72,7 @@ public sealed partial class InstanceDetailPage : IDisposable
         _canManage = await Authorization.AllowsAsync(AuthState, Policies.ManageInstances);
         _staff = await Authorization.AllowsAsync(AuthState, Policies.Staff);
         _admin = await Authorization.AllowsAsync(AuthState, Policies.Admin);
-        _throttle = new ReloadThrottle(ReloadThrottle.Default, () => InvokeAsync(async () =>
-        {
-            await LoadAsync();
-            StateHasChanged();
-        }));
-        var scope = Access.Scope;
-        _subscriptions.Add(Events.Subscribe<OperationChanged>(e =>
-            e.TargetId == Id && scope.Sees(e.TenantId) ? InvokeAsync(() => OperationEvent(e)) : Task.CompletedTask));
-        _subscriptions.Add(Events.Subscribe<InstanceChanged>(e =>
-            e.InstanceId == Id && scope.Sees(e.TenantId) ? InvokeAsync(() => InstanceEvent(e)) : Task.CompletedTask));
+        _subscription = Live.Follow(InvokeAsync, ChangedAsync).On<OperationChanged>(e => e.TargetId == Id).On<InstanceChanged>(e => e.InstanceId == Id);
     }
 
     protected override async Task OnParametersSetAsync()
@@ -93,24 +82,14 @@ public sealed partial class InstanceDetailPage : IDisposable
         await LoadAsync();
     }
 
-    private void OperationEvent(OperationChanged e)
+    /// <summary>The bar moves with the operation's events at once; the rest of the page is read again (unless the server is gone).</summary>
+    private async Task ChangedAsync(LiveChanges changes)
     {
-        _operation = _operation?.Id == e.OperationId ? LiveEvents.Latest(_operation, _operation.With(e)) : e.ToView(Clock.GetUtcNow());
+        foreach (var e in changes.Of<OperationChanged>()) _operation = _operation.Apply(e, Clock.GetUtcNow());
+        _deleted |= changes.Any<InstanceChanged>(e => e.Deleted);
         StateHasChanged();
-        _throttle?.Request();
-    }
-
-    private void InstanceEvent(InstanceChanged e)
-    {
-        if (e.Deleted)
-        {
-            _deleted = true;
-            StateHasChanged();
-        }
-        else
-        {
-            _throttle?.Request();
-        }
+        await LoadAsync();
+        StateHasChanged();
     }
 
     private async Task LoadAsync()
@@ -124,7 +103,7 @@ public sealed partial class InstanceDetailPage : IDisposable
         _details = details;
         _recent = recent.Items;
         var read = details.ActiveOperation ?? _recent.FirstOrDefault(o => o.Id == (_operation?.Id ?? BroughtBy));
-        if (read is not null) _operation = _operation is null ? read : LiveEvents.Latest(_operation, read);
+        if (read is not null) _operation = _operation is null ? read : LiveOperation.Latest(_operation, read);
         if (_operation is not { Kind: OperationKind.SetMemory, IsFinished: false }) _requestedMiB = null;
         _crumbs = [new("Servers", "/instances"), new(details.Instance.Name, null, disabled: true)];
     }
@@ -190,15 +169,14 @@ public sealed partial class InstanceDetailPage : IDisposable
         }
         // Its events may already have overtaken the answer (the job is quick); keep the later view.
         var queued = result.Value!;
-        _operation = _operation?.Id == queued.Id ? LiveEvents.Latest(_operation, queued) : queued;
-        _throttle?.Request();
+        _operation = _operation?.Id == queued.Id ? LiveOperation.Latest(_operation, queued) : queued;
+        _subscription?.Refresh();
         return true;
     }
 
     public void Dispose()
     {
-        foreach (var s in _subscriptions) s.Dispose();
-        _throttle?.Dispose();
+        _subscription?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

@@ -2,11 +2,10 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
-using VzPanel.Core.Common;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Operations;
-using VzPanel.Core.Features.Tenancy;
+using VzPanel.Web.Components.Live;
 using VzPanel.Web.Components.Shared;
 using VzPanel.Web.Security;
 
@@ -19,9 +18,8 @@ namespace VzPanel.Web.Components.Pages.Instances;
 public sealed partial class InstancesPage : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
-    private readonly List<IDisposable> _subscriptions = [];
     private MudTable<InstanceRow>? _table;
-    private ReloadThrottle? _throttle;
+    private LiveSubscription? _subscription;
     private IReadOnlyList<Choice> _nodes = [];
     private IReadOnlyList<Choice> _tenants = [];
     private bool _canManage;
@@ -37,8 +35,7 @@ public sealed partial class InstancesPage : IDisposable
     [Inject] public required IInstanceQueries Instances { get; init; }
     [Inject] public required INodeQueries Nodes { get; init; }
     [Inject] public required IAuthorizationService Authorization { get; init; }
-    [Inject] public required CurrentAccess Access { get; init; }
-    [Inject] public required PanelEvents Events { get; init; }
+    [Inject] public required LiveUpdates Live { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
 
@@ -53,16 +50,7 @@ public sealed partial class InstancesPage : IDisposable
             _nodes = [.. (await Nodes.ListAsync(_cts.Token)).Select(n => new Choice(n.Id, n.Name))];
             _tenants = (await Instances.CreateOptionsAsync(_cts.Token)).Tenants;
         }
-        _throttle = new ReloadThrottle(ReloadThrottle.Default, () => InvokeAsync(ReloadAsync));
-        var scope = Access.Scope;
-        _subscriptions.Add(Events.Subscribe<InstanceChanged>(e => Changed(scope.Sees(e.TenantId))));
-        _subscriptions.Add(Events.Subscribe<OperationChanged>(e => Changed(e.TargetId is not null && scope.Sees(e.TenantId))));
-    }
-
-    private Task Changed(bool visible)
-    {
-        if (visible) _throttle?.Request();
-        return Task.CompletedTask;
+        _subscription = Live.Follow(InvokeAsync, ReloadAsync).On<InstanceChanged>().On<OperationChanged>(e => e.TargetId is not null);
     }
 
     private async Task<TableData<InstanceRow>> LoadAsync(TableState state, CancellationToken ct)
@@ -113,8 +101,7 @@ public sealed partial class InstancesPage : IDisposable
 
     public void Dispose()
     {
-        foreach (var s in _subscriptions) s.Dispose();
-        _throttle?.Dispose();
+        _subscription?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

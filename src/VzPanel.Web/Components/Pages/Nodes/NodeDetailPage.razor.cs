@@ -5,6 +5,7 @@ using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Operations;
+using VzPanel.Web.Components.Live;
 using VzPanel.Web.Components.Shared;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Agents;
@@ -22,17 +23,16 @@ public sealed partial class NodeDetailPage : IDisposable
     private NodeDetails? _details;
     private bool _loaded;
     private string? _command;
-    private IDisposable? _subscription;
+    private LiveSubscription? _subscription;
     private List<BreadcrumbItem> _crumbs = [];
     private Result<NodeObservation>? _live;
     private bool _liveLoading;
     private Guid _liveFor;
     private OperationView? _drain;
-    private IDisposable? _drainEvents;
 
     [Parameter] public Guid Id { get; set; }
     [Inject] public required INodeQueries Nodes { get; init; }
-    [Inject] public required PanelEvents Events { get; init; }
+    [Inject] public required LiveUpdates Live { get; init; }
     [Inject] public required INodeAdministration Enrollment { get; init; }
     [Inject] public required INodeObservations Observations { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
@@ -44,17 +44,18 @@ public sealed partial class NodeDetailPage : IDisposable
     /// <summary>Empty in a host without the counters feature (bUnit tests of the page's other cards): no counters card then.</summary>
     [Inject] public required ICounterQueries Counters { get; init; }
 
-    protected override async Task OnParametersSetAsync()
+    protected override void OnInitialized()
     {
-        await LoadAsync();
-        _subscription ??= Events.Subscribe<NodeChanged>(e => e.NodeId == Id ? InvokeAsync(async () => { await LoadAsync(); StateHasChanged(); }) : Task.CompletedTask);
-        _drainEvents ??= Events.Subscribe<OperationChanged>(e => e.TargetId == Id ? InvokeAsync(() => DrainEventAsync(e)) : Task.CompletedTask);
+        // The filters read Id when an event comes, so they follow the page to another node.
+        _subscription = Live.Follow(InvokeAsync, ChangedAsync).On<NodeChanged>(e => e.NodeId == Id).On<OperationChanged>(e => e.TargetId == Id);
     }
 
-    /// <summary>Each step of a drain means a server has left: the list of servers here is read again with it.</summary>
-    private async Task DrainEventAsync(OperationChanged e)
+    protected override Task OnParametersSetAsync() => LoadAsync();
+
+    /// <summary>A heartbeat, or a step of a drain (a server has left): the node and its servers are read again.</summary>
+    private async Task ChangedAsync(LiveChanges changes)
     {
-        _drain = _drain?.Id == e.OperationId ? LiveEvents.Latest(_drain, _drain.With(e)) : e.ToView(Clock.GetUtcNow());
+        foreach (var e in changes.Of<OperationChanged>()) _drain = _drain.Apply(e, Clock.GetUtcNow());
         await LoadAsync();
         StateHasChanged();
     }
@@ -94,7 +95,7 @@ public sealed partial class NodeDetailPage : IDisposable
         if (_cts.IsCancellationRequested) return;
         _details = await Nodes.GetAsync(Id, _cts.Token);
         var drains = await Operations.ListAsync(new OperationFilter { TargetId = Id, Take = 1 }, _cts.Token);
-        if (drains.Items is [var latest, ..]) _drain = _drain is null ? latest : LiveEvents.Latest(_drain, latest);
+        if (drains.Items is [var latest, ..]) _drain = _drain is null ? latest : LiveOperation.Latest(_drain, latest);
         _loaded = true;
         _crumbs = [new("Nodes", "/nodes"), new(_details?.Node.Name ?? "?", null, disabled: true)];
     }
@@ -132,7 +133,6 @@ public sealed partial class NodeDetailPage : IDisposable
     public void Dispose()
     {
         _subscription?.Dispose();
-        _drainEvents?.Dispose();
         _cts.Cancel();
         _cts.Dispose();
     }

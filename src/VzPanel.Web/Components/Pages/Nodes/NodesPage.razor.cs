@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using VzPanel.Core.Common;
 using VzPanel.Core.Features.Nodes;
+using VzPanel.Web.Components.Live;
 
 namespace VzPanel.Web.Components.Pages.Nodes;
 
@@ -9,33 +9,25 @@ public sealed partial class NodesPage : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private IReadOnlyList<NodeSummary>? _nodes;
-    private IDisposable? _subscription;
-    private int _reloading;
+    private LiveSubscription? _subscription;
 
     [Inject] public required INodeQueries Nodes { get; init; }
-    [Inject] public required PanelEvents Events { get; init; }
+    [Inject] public required LiveUpdates Live { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
 
     protected override async Task OnInitializedAsync()
     {
         _nodes = await Nodes.ListAsync(_cts.Token);
-        // Live: every heartbeat, enrollment and offline mark re-reads the list (at most one reload at a time).
-        _subscription = Events.Subscribe<NodeChanged>(_ => InvokeAsync(ReloadAsync));
+        // Every heartbeat, enrollment and offline mark re-reads the list.
+        _subscription = Live.Follow(InvokeAsync, ReloadAsync).On<NodeChanged>();
     }
 
     private async Task ReloadAsync()
     {
-        if (Interlocked.Exchange(ref _reloading, 1) == 1 || _cts.IsCancellationRequested) return;
-        try
-        {
-            _nodes = await Nodes.ListAsync(_cts.Token);
-            StateHasChanged();
-        }
-        finally
-        {
-            _reloading = 0;
-        }
+        if (_cts.IsCancellationRequested) return;
+        _nodes = await Nodes.ListAsync(_cts.Token);
+        StateHasChanged();
     }
 
     private async Task AddNodeAsync()

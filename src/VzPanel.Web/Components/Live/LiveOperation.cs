@@ -1,18 +1,13 @@
 using VzPanel.Core.Features.Operations;
-using VzPanel.Core.Features.Tenancy;
 
-namespace VzPanel.Web.Components.Shared;
+namespace VzPanel.Web.Components.Live;
 
 /// <summary>
-/// Helpers for pages that follow <see cref="VzPanel.Core.Common.PanelEvents"/>. The DbContext scopes what
-/// pages read, but events reach every circuit: a customer's page must drop other tenants' events itself.
+/// An operation as pages show it between reads: its stored row moved on by its events, so a bar moves with each
+/// event while the rest of the page waits for its next read.
 /// </summary>
-public static class LiveEvents
+public static class LiveOperation
 {
-    /// <summary>Whether someone with this scope may see an event about <paramref name="tenantId"/>'s rows.</summary>
-    public static bool Sees(this AccessScope scope, Guid? tenantId) =>
-        scope.SeesAllTenants || (tenantId is not null && tenantId == scope.TenantId);
-
     /// <summary>The operation as the event describes it now (progress, step, state, error).</summary>
     public static OperationView With(this OperationView view, OperationChanged e) => view with
     {
@@ -23,6 +18,10 @@ public static class LiveEvents
     public static OperationView ToView(this OperationChanged e, DateTimeOffset now) => new(
         e.OperationId, e.Kind, "instance", e.TargetId, e.TargetName, e.NodeId, e.State, e.ProgressPercent, e.CurrentStep, e.Error, e.Summary,
         "", now, null, null) { RequestedMemoryMiB = e.RequestedMemoryMiB };
+
+    /// <summary>The operation a page shows after this event: the same one moved on, or the event's new one.</summary>
+    public static OperationView Apply(this OperationView? shown, OperationChanged e, DateTimeOffset now) =>
+        shown?.Id == e.OperationId ? Latest(shown, shown.With(e)) : e.ToView(now);
 
     /// <summary>
     /// Which of two reads of the same operation is later: a reload that started before an event may
