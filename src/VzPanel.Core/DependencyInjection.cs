@@ -1,12 +1,9 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using VzPanel.Core.Data;
 using VzPanel.Core.Common;
-using VzPanel.Core.Data.Embedded;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Dashboard;
@@ -33,19 +30,16 @@ namespace VzPanel.Core;
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers the inventory, the services and the database. With no <c>ConnectionStrings:Panel</c>
-    /// configured it first starts the embedded PostgreSQL, so everything after this has a database.
+    /// Registers the inventory, the services and <paramref name="database"/>: the configured server in production, the
+    /// embedded cluster the quick-start host started before this (Core never starts a database itself).
     /// </summary>
-    public static async Task<IHostApplicationBuilder> AddVzPanelCoreAsync(
-        this IHostApplicationBuilder builder, ILogger startupLog, CancellationToken ct = default)
+    public static IHostApplicationBuilder AddVzPanelCore(this IHostApplicationBuilder builder, PanelDatabase database)
     {
         builder.Services.AddOptions<PanelOptions>().BindConfiguration(PanelOptions.Section).ValidateOnStart();
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        var database = await OpenDatabaseAsync(builder.Configuration, startupLog, ct);
         builder.Services.AddSingleton(database);
-        builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
 
         builder.Services.AddScoped<CurrentAccess>();
         // Scoped, so each context gets the caller's CurrentAccess (a Blazor circuit, a request, a job).
@@ -113,16 +107,5 @@ public static class DependencyInjection
         services.AddScoped<IOperationHandler, DrainNodeHandler>();
         services.AddScoped<OperationHandlers>();
         services.AddHostedService<OperationHandlersCheck>();
-    }
-
-    private static async Task<PanelDatabase> OpenDatabaseAsync(IConfiguration config, ILogger log, CancellationToken ct)
-    {
-        if (config.GetConnectionString(DatabaseOptions.ConnectionStringName) is { Length: > 0 } configured)
-            return new PanelDatabase(configured, null);
-
-        var panel = config.GetSection(PanelOptions.Section).Get<PanelOptions>() ?? new PanelOptions();
-        var embedded = await EmbeddedPostgres.StartAsync(
-            new EmbeddedPostgresOptions { DataDirectory = panel.ResolveDataDirectory() }, log, ct);
-        return new PanelDatabase(embedded.ConnectionString, embedded);
     }
 }

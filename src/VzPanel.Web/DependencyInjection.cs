@@ -8,7 +8,6 @@ using VzPanel.Core.Data;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Options;
 using VzPanel.Web.Agents;
-using VzPanel.Web.Hosting.LocalAgents;
 using VzPanel.Web.Components;
 using VzPanel.Web.Components.Live;
 using VzPanel.Web.Endpoints;
@@ -43,9 +42,6 @@ public static class DependencyInjection
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHostedService<HubEventForwarder>();
         services.AddVzPanelJobs();
-        services.AddOptions<LocalAgentOptions>().BindConfiguration(LocalAgentOptions.Section);
-        services.AddScoped<DemoFleetSeeder>();
-        services.AddHostedService<LocalSimAgents>();
         services.AddHealthChecks().AddDbContextCheck<VzPanelDbContext>("database", tags: [HealthEndpoints.ReadyTag]);
 
         services.AddCascadingAuthenticationState();

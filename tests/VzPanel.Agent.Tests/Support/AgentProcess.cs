@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace VzPanel.Agent.Tests.Support;
 
-/// <summary>The real `vzpanel-agent` (dotnet VzPanel.Agent.dll) as a child process, with its output captured.</summary>
+/// <summary>The real `vzpanel-agent` (dotnet vzpanel-agent.dll) as a child process, with its output captured.</summary>
 public sealed partial class AgentProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -21,7 +21,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "VzPanel.Agent.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vzpanel-agent.dll"));
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";

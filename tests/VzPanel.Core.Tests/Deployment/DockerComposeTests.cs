@@ -19,6 +19,7 @@ public sealed class DockerComposeTests
         var panel = (YamlMappingNode)services["panel"];
         var environment = (YamlMappingNode)panel["environment"];
         environment["Panel__LocalAgents__Count"].ToString().ShouldBe("3");
+        environment["Panel__LocalAgents__AgentPath"].ToString().ShouldBe("/app/agent/vzpanel-agent.dll");   // the agent's assembly name
         environment["ConnectionStrings__Panel"].ToString().ShouldStartWith("Host=postgres;");
         File.Exists(Path.Combine(root, ((YamlMappingNode)panel["build"])["dockerfile"].ToString())).ShouldBeTrue();
         ((YamlMappingNode)compose["volumes"]).Children.Keys.Select(k => k.ToString()).ShouldBe(["pgdata", "panel-data"]);

@@ -24,6 +24,15 @@ public sealed class PanelHostTests(PanelFixture fixture) : IClassFixture<PanelFi
     }
 
     [Fact]
+    public void Production_StartsNoDatabaseAndNoAgentsOfItsOwn()
+    {
+        // A connection string and no local agents asked for: core and web alone, without the quick-start host.
+        Directory.Exists(Path.Combine(fixture.DataDirectory, "postgres")).ShouldBeFalse();
+        Directory.Exists(Path.Combine(fixture.DataDirectory, "agents")).ShouldBeFalse();
+        fixture.Panel.Output.ShouldNotContain("VzPanel.QuickStart");
+    }
+
+    [Fact]
     public async Task Dashboard_NotSignedIn_RedirectsToSignIn()
     {
         using var client = fixture.Panel.CreateClient();

@@ -13,7 +13,7 @@ public sealed class QuickStartPanel(PostgresServer server) : PanelFixture(server
     {
         ["Panel__LocalAgents__Count"] = "3",
         ["Panel__LocalAgents__FirstPort"] = PanelProcess.FreeLocalAgentPorts(),
-        ["Panel__LocalAgents__AgentPath"] = PanelProcess.BuiltDll("VzPanel.Agent"),
+        ["Panel__LocalAgents__AgentPath"] = PanelProcess.AgentDll,
     };
 }
 

@@ -85,7 +85,7 @@ public sealed class AgentProcess : IAsyncDisposable
     private Process Start(string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[PanelProcess.BuiltDll("VzPanel.Agent"), .. args]) info.ArgumentList.Add(a);
+        foreach (var a in (string[])[PanelProcess.AgentDll, .. args]) info.ArgumentList.Add(a);
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -50,7 +50,7 @@ public sealed partial class PanelProcess : IAsyncDisposable
         ["Panel__DataDirectory"] = dataDirectory,
         ["Panel__LocalAgents__Count"] = "3",
         ["Panel__LocalAgents__FirstPort"] = FreeLocalAgentPorts(),
-        ["Panel__LocalAgents__AgentPath"] = BuiltDll("VzPanel.Agent"),
+        ["Panel__LocalAgents__AgentPath"] = AgentDll,
         ["Panel__LocalAgents__Libvirt"] = vmNode ? "auto" : "off",
         ["Panel__LocalAgents__Lxc"] = containerNode ? "auto" : "off",
     });
@@ -85,13 +85,19 @@ public sealed partial class PanelProcess : IAsyncDisposable
     /// <summary>Runs the panel for a one-off command (it exits by itself) and returns what it printed.</summary>
     public static async Task<string> RunToEndAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        var (exitCode, output) = await RunToExitAsync(environment, args);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"The panel exited with {exitCode}:\n{output}");
+    }
+
+    /// <summary>Runs the panel until it exits by itself (a one-off command, or a start it refuses): its exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
         using var process = Process.Start(StartInfo(environment, FreePort(), args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await process.WaitForExitAsync(timeout.Token);
-        var output = await stdout + await stderr;
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"The panel exited with {process.ExitCode}:\n{output}");
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>The word after <paramref name="prefix"/> in <paramref name="output"/>, if printed.</summary>
@@ -183,14 +189,17 @@ public sealed partial class PanelProcess : IAsyncDisposable
 
     private static string WebDll => BuiltDll("VzPanel.Web");
 
+    /// <summary>The node agent, built by src/VzPanel.Agent under the name the docs use.</summary>
+    public static string AgentDll => BuiltDll("VzPanel.Agent", "vzpanel-agent");
+
     /// <summary>A program of this repository from its build output, in the configuration the tests were built in.</summary>
-    public static string BuiltDll(string project)
+    private static string BuiltDll(string project, string? assembly = null)
     {
         var configuration = typeof(PanelProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "Configuration").Value!;
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "VzPanel.sln"))) dir = dir.Parent;
-        var dll = Path.Combine(dir!.FullName, "src", project, "bin", configuration, "net10.0", project + ".dll");
+        var dll = Path.Combine(dir!.FullName, "src", project, "bin", configuration, "net10.0", (assembly ?? project) + ".dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/{project} first.", dll);
     }
 

@@ -108,8 +108,42 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             var chown = await ProcessCall.RunAsync("chown", ["-R", $"{_runAs}:", ClusterRoot], ct);
             if (!chown.Succeeded)
                 throw new InvalidOperationException($"Running as root, the embedded PostgreSQL runs as '{_runAs}', but chown failed: {chown.Output}. {PostgresBinaries.InstallHint}");
+            await EnsureReachableAsync(_runAs, ct);
         }
     }
+
+    /// <summary>
+    /// The cluster's folder now belongs to <paramref name="account"/>, but every folder above it must let that account in
+    /// too. A 0700 one (a <c>mktemp -d</c> folder, /root) otherwise fails initdb with "Permission denied" on a path that
+    /// names neither the folder to change nor the fix.
+    /// </summary>
+    private async Task EnsureReachableAsync(string account, CancellationToken ct)
+    {
+        if (await CanEnterAsync(account, ClusterRoot, ct)) return;
+        var dataDirectory = Path.GetFullPath(_options.DataDirectory);
+        var blocked = await HighestClosedFolderAsync(account, ct) ?? dataDirectory;
+        var mode = Convert.ToString((int)File.GetUnixFileMode(blocked), 8).PadLeft(4, '0');
+        var which = blocked == dataDirectory ? "it" : blocked == Path.GetDirectoryName(dataDirectory) ? $"its parent {blocked}" : $"{blocked} above it";
+        throw new EmbeddedPostgresSetupException(
+            $"The data directory {dataDirectory} cannot be reached by the {account} account ({which} is {mode}): choose a folder {account} can traverse, "
+            + $"e.g. with Panel__DataDirectory=/var/lib/vzpanel, or chmod o+x {blocked}.");
+    }
+
+    /// <summary>The folder above the cluster, nearest to /, that <paramref name="account"/> cannot enter: the one to change.</summary>
+    private async Task<string?> HighestClosedFolderAsync(string account, CancellationToken ct)
+    {
+        var above = new List<string>();
+        for (var dir = Directory.GetParent(ClusterRoot); dir is not null; dir = dir.Parent) above.Insert(0, dir.FullName);
+        foreach (var folder in above)
+        {
+            if (!await CanEnterAsync(account, folder, ct)) return folder;
+        }
+        return null;
+    }
+
+    /// <summary>Asks the system itself (permissions, ACLs, group membership) whether <paramref name="account"/> may enter the folder.</summary>
+    private static async Task<bool> CanEnterAsync(string account, string folder, CancellationToken ct) =>
+        (await ProcessCall.RunAsync("runuser", ["-u", account, "--", "test", "-x", folder], ct)).Succeeded;
 
     private async Task WriteSettingsAsync(CancellationToken ct)
     {

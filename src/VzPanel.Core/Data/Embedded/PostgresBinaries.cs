@@ -30,4 +30,4 @@ public static class PostgresBinaries
 }
 
 /// <summary>The one clear error when the machine has no PostgreSQL server.</summary>
-public sealed class PostgresNotInstalledException(string message) : Exception(message);
+public sealed class PostgresNotInstalledException(string message) : EmbeddedPostgresSetupException(message);

@@ -7,7 +7,7 @@ using VzPanel.Core.Features.Templates;
 using VzPanel.Core.Features.Tenancy;
 using CoreKind = VzPanel.Core.Features.Instances.InstanceKind;
 
-namespace VzPanel.Web.Hosting.LocalAgents;
+namespace VzPanel.QuickStart.Demo;
 
 /// <summary>
 /// On a fresh quick-start database: a few OS templates, two demo customers and servers created on the

@@ -1,4 +1,4 @@
-namespace VzPanel.Web.Hosting.LocalAgents;
+namespace VzPanel.QuickStart.LocalAgents;
 
 /// <summary>
 /// The nodes the quick start runs next to the panel, so a new user sees a living fleet: simulated nodes, plus
@@ -11,7 +11,7 @@ public sealed class LocalAgentOptions
     /// <summary>How many sim agents to run (at most three). Default: three with the embedded database, else none.</summary>
     public int? Count { get; init; }
 
-    /// <summary>VzPanel.Agent.dll; found next to the panel (artifacts/agent) or in the source tree's build output when unset.</summary>
+    /// <summary>The agent program (vzpanel-agent.dll); found next to the panel (artifacts/agent) or in the source tree's build output when unset.</summary>
     public string? AgentPath { get; init; }
 
     /// <summary>First port of the agents' endpoints on 127.0.0.1 (sim-1 gets it, sim-2 the next, ...).</summary>

@@ -4,8 +4,9 @@ using VzPanel.Core.Data;
 using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Core.Features.Tenancy;
 using VzPanel.Core.Options;
+using VzPanel.QuickStart.Demo;
 
-namespace VzPanel.Web.Hosting.LocalAgents;
+namespace VzPanel.QuickStart.LocalAgents;
 
 /// <summary>
 /// The quick start's living fleet: once the panel listens, enrolls (first time only) and runs three sim
@@ -27,7 +28,7 @@ internal sealed class LocalSimAgents(
         var agentDll = AgentLocator.Find(options.Value.AgentPath);
         if (agentDll is null)
         {
-            logger.LogWarning("No VzPanel.Agent.dll found, so the demo's simulated nodes are not started (set Panel:LocalAgents:AgentPath)");
+            logger.LogWarning("No {Agent} found, so the demo's simulated nodes are not started (set Panel:LocalAgents:AgentPath)", AgentLocator.AgentDll);
             return;
         }
         await WhenStartedAsync(stoppingToken);

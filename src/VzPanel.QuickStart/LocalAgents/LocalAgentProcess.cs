@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace VzPanel.Web.Hosting.LocalAgents;
+namespace VzPanel.QuickStart.LocalAgents;
 
 /// <summary>One `vzpanel-agent` child process, its output going to a log file in its data directory.</summary>
 internal sealed class LocalAgentProcess : IDisposable

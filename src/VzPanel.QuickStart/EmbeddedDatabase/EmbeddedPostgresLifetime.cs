@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Hosting;
+using VzPanel.Core.Data;
 
-namespace VzPanel.Core.Data;
+namespace VzPanel.QuickStart.EmbeddedDatabase;
 
 /// <summary>Stops the embedded PostgreSQL cleanly when the panel shuts down (registered first, so it stops last).</summary>
 internal sealed class EmbeddedPostgresLifetime(PanelDatabase database) : IHostedService

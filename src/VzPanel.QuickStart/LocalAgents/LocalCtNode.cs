@@ -1,4 +1,4 @@
-namespace VzPanel.Web.Hosting.LocalAgents;
+namespace VzPanel.QuickStart.LocalAgents;
 
 /// <summary>
 /// The quick start's real container node ct-1: a `vzpanel-agent` on the LXC engine of this machine, building

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using VzPanel.Core.Options;
 
-namespace VzPanel.Web.Hosting.LocalAgents;
+namespace VzPanel.QuickStart.LocalAgents;
 
 /// <summary>
 /// The quick start's real VM node vm-1: a `vzpanel-agent` on the libvirt engine of this machine, building VMs
