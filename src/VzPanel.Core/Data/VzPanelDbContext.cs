@@ -4,6 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Identity.Mfa;
+using VzPanel.Core.Features.Identity.Sessions;
+using VzPanel.Core.Features.Identity.Tokens;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Enrollment;
@@ -34,6 +37,10 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<JoinToken> JoinTokens => Set<JoinToken>();
     public DbSet<CertificateAuthorityRecord> CertificateAuthority => Set<CertificateAuthorityRecord>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<SetPasswordLink> SetPasswordLinks => Set<SetPasswordLink>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     public AccessScope Scope => access.Scope;
 

@@ -3,6 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Identity.Mfa;
+using VzPanel.Core.Features.Identity.Sessions;
+using VzPanel.Core.Features.Identity.Tokens;
 using VzPanel.Core.Features.Tenancy;
 
 namespace VzPanel.Core.Data;
@@ -18,7 +21,7 @@ internal static class WriteRules
         foreach (var entry in tracker.Entries())
         {
             if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
-            if (IsAccountData(entry.Entity)) continue;   // Identity keeps its own rules (lockout counts while anonymous)
+            if (IsAccountData(entry.Entity)) continue;   // account services check who may change these (lockout counts while anonymous)
 
             if (entry.Entity is AuditEvent)
             {
@@ -54,5 +57,6 @@ internal static class WriteRules
 
     private static bool IsAccountData(object entity) =>
         entity is PanelUser or IdentityRole<Guid> or IdentityUserRole<Guid> or IdentityUserClaim<Guid>
-            or IdentityRoleClaim<Guid> or IdentityUserLogin<Guid> or IdentityUserToken<Guid>;
+            or IdentityRoleClaim<Guid> or IdentityUserLogin<Guid> or IdentityUserToken<Guid>
+            or ApiToken or SetPasswordLink or RecoveryCode or UserSession;
 }

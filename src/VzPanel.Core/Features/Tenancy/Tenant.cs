@@ -11,6 +11,7 @@ public sealed class Tenant : ITenantOwned
     public Guid PlanId { get; set; }
     public Plan? Plan { get; private set; }
     public TenantState State { get; set; } = TenantState.Active;
+    public TenantQuotas Quotas { get; set; } = TenantQuotas.None;
     public DateTimeOffset CreatedAt { get; init; }
     public uint Version { get; private set; }
 
