@@ -24,6 +24,10 @@ public sealed class DeleteHandler(ServerOperationStore store, INodeAgentGateway 
                 change => agents.DeleteAsync(steps.Node, change, steps.InstanceId, p.KeepVolumes, ct))
             : off;
         // Already gone from the node: deleting it from the inventory is all that is left.
-        return deleted.IsSuccess || deleted.Error!.IsMissing() ? new Result<InstanceOnNode?>(null, null) : deleted.Error!;
+        if (deleted.IsSuccess || deleted.Error!.IsMissing()) return new Result<InstanceOnNode?>(null, null);
+        // The node may have deleted it and lost the reply, then stayed away past the retry window: what it has now decides.
+        if (deleted.Error!.IsSilence() && await agents.FindInstanceAsync(steps.Node, steps.InstanceId, ct) is { IsSuccess: true, Value: null })
+            return new Result<InstanceOnNode?>(null, null);
+        return deleted.Error!;
     }
 }

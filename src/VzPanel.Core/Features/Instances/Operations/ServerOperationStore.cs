@@ -47,7 +47,7 @@ public sealed class ServerOperationStore(
         var now = clock.GetUtcNow();
         if (instance is not null)
         {
-            if (removed) await RemoveAsync(db, instance, now, ct);
+            if (removed) await RemoveAsync(db, instance, now, KeepsVolumes(operation), ct);
             else if (reported is not null)
             {
                 instance.Apply(reported, now);
@@ -64,7 +64,8 @@ public sealed class ServerOperationStore(
 
     /// <summary>
     /// Ends the operation as failed and puts the server in the state the node really has: as the node reports it when it
-    /// answers; as before when the node refused; Unknown when nobody can tell. A server the node never built goes.
+    /// answers; as before when the node refused; Unknown when nobody can tell or the node says it does not have the server
+    /// (the node page shows that drift). A server the node never built, or whose delete it carried out, goes.
     /// </summary>
     public async Task FailAsync(Operation operation, Error failure, CancellationToken ct)
     {
@@ -85,13 +86,16 @@ public sealed class ServerOperationStore(
         if (instance is not null)
         {
             var before = Enum.TryParse<InstanceState>(operation.Parameters.PreviousState, out var previous) ? previous : (InstanceState?)null;
+            // The node answered that it does not have the server, now or when it was asked to change it.
+            var notOnNode = observed is { IsSuccess: true, Value: null } || (observed is not { IsSuccess: true } && failure.IsMissing());
             if (observed is { IsSuccess: true, Value: { } onNode }) instance.Apply(onNode, now);
-            else if (observed is { IsSuccess: true } && before == InstanceState.Provisioning)
+            else if (observed is { IsSuccess: true } && (before == InstanceState.Provisioning || operation.Kind == OperationKind.Delete))
             {
-                await RemoveAsync(db, instance, now, ct);   // the node never built it: nothing to keep
+                // The node never built it, or did delete it though its reply was lost: nothing to keep.
+                await RemoveAsync(db, instance, now, KeepsVolumes(operation), ct);
                 removed = true;
             }
-            else instance.Settle(failure.IsRefusal() && before is { } unchanged ? unchanged
+            else instance.Settle(failure.IsRefusal() && !notOnNode && before is { } unchanged ? unchanged
                 : before == InstanceState.Provisioning ? InstanceState.Failed : InstanceState.Unknown, now);
             if (!removed) await UsageMeter.RecordAsync(db, instance, now, ct);
         }
@@ -102,10 +106,15 @@ public sealed class ServerOperationStore(
         operations.Publish(row);
     }
 
-    private static async Task RemoveAsync(VzPanelDbContext db, Instance instance, DateTimeOffset now, CancellationToken ct)
+    /// <param name="keepVolumes">The disks stay on the node, so their rows stay too, as volumes of no server.</param>
+    private static async Task RemoveAsync(VzPanelDbContext db, Instance instance, DateTimeOffset now, bool keepVolumes, CancellationToken ct)
     {
         await UsageMeter.CloseAsync(db, instance.Id, now, ct);
-        await db.Volumes.Where(v => v.InstanceId == instance.Id).ExecuteDeleteAsync(ct);
+        var volumes = db.Volumes.Where(v => v.InstanceId == instance.Id);
+        if (keepVolumes) await volumes.ExecuteUpdateAsync(s => s.SetProperty(v => v.InstanceId, (Guid?)null), ct);
+        else await volumes.ExecuteDeleteAsync(ct);
         db.Instances.Remove(instance);
     }
+
+    private static bool KeepsVolumes(Operation operation) => operation.Parameters is DeleteParameters { KeepVolumes: true };
 }
