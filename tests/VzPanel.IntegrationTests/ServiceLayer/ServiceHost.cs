@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using VzPanel.Core;
 using VzPanel.Core.Common;
@@ -43,12 +44,17 @@ public sealed class ServiceHost : IAsyncDisposable
     public FakeTimeProvider Clock => Services.GetRequiredService<FakeTimeProvider>();
     public QueuedJobs Jobs => Services.GetRequiredService<QueuedJobs>();
 
+    /// <summary>The core's warnings and errors so far (a job's internal error is logged here with its exception).</summary>
+    public IReadOnlyList<string> Logs => Services.GetRequiredService<CapturedLogs>().Entries;
+
     public static async Task<ServiceHost> StartAsync(PostgresServer server, Action<IServiceCollection>? configure = null)
     {
         var database = await server.CreateDatabaseAsync();
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Jobs:GracefulStopSeconds"] = "30" });
-        builder.Services.AddLogging();
+        var logs = new CapturedLogs();
+        builder.Services.AddLogging(b => b.AddProvider(logs));
+        builder.Services.AddSingleton(logs);
         builder.AddVzPanelCore(new PanelDatabase(database.ConnectionString, null));
 
         var clock = new FakeTimeProvider(Start);

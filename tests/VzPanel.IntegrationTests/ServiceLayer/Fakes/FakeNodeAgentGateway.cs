@@ -250,8 +250,8 @@ public sealed class FakeNodeAgentGateway : INodeAgentGateway
             if (!_nodes.TryGetValue(transfer.Target.NodeId, out var target) || !target.Incoming.ContainsKey(transfer.InstanceId))
                 return new Result<MigrationOutcome>(null, new Error(ErrorCodes.NodeFailed, $"node {source.Name}: the target was not prepared"));
             target.Incoming[transfer.InstanceId] = sent;
-            if (n.Volumes.FirstOrDefault(v => v.InstanceId == transfer.InstanceId) is { } disk)
-                target.SetVolume(transfer.InstanceId, disk.Figures.CapacityBytes >> 30);
+            if (n.Volumes.FindIndex(v => v.InstanceId == transfer.InstanceId) is var disk and >= 0)
+                target.SetVolume(transfer.InstanceId, n.Volumes[disk].Figures.CapacityBytes >> 30);
             // The source keeps a stopped copy until the job deletes it.
             n.Instances[transfer.InstanceId] = sent with { State = InstanceState.Stopped };
             return new MigrationOutcome((sent.MemoryMiB << 20) + (64L << 20), 42, 1500);
