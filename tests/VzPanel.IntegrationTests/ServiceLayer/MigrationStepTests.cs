@@ -253,6 +253,35 @@ public sealed class MigrationStepTests(PostgresServer server) : ServiceLayerTest
     }
 
     [Fact]
+    public async Task Drain_MovesEveryServerAway_LargestGuaranteeFirst_EachAsItsOwnMigration()
+    {
+        var small = await ServerAsync(name: "small", memoryMiB: 1024, guaranteePercent: 10);
+        var big = await ServerAsync(name: "big", memoryMiB: 4096, guaranteePercent: 100);
+        var drain = await Host.AsAsync<INodeDrain, Result<OperationView>>(ServiceHost.Admin, d => d.DrainAsync(N1.Id, Ct));
+        (await Host.ReadAsync(db => db.Nodes.SingleAsync(n => n.Id == N1.Id, Ct))).State.ShouldBe(NodeState.Maintenance);
+
+        // The drain job waits on the clock for each migration it asked for; the test runs those and moves the clock on.
+        var job = Host.RunJobAsync(drain.Value!.Id);
+        var moves = new List<Guid>();
+        var done = await Eventually.ReadAsync(async () =>
+        {
+            foreach (var id in Host.Jobs.Waiting.Where(id => id != drain.Value.Id))
+            {
+                moves.Add((await Host.RunJobAsync(id)).Operation.TargetId!.Value);
+            }
+            Host.Clock.Advance(TimeSpan.FromMilliseconds(250));
+            return await Host.OperationAsync(drain.Value.Id);
+        }, o => o.IsFinished, TimeSpan.FromSeconds(60), "drain");
+        await job;
+
+        done.State.ShouldBe(OperationState.Succeeded);
+        moves.ShouldBe([big.Id, small.Id]);
+        (await Host.InstanceAsync(big.Id))!.NodeId.ShouldBe(N2.Id);
+        (await Host.InstanceAsync(small.Id))!.NodeId.ShouldBe(N2.Id);
+        (await Host.ReadAsync(db => db.Nodes.SingleAsync(n => n.Id == N1.Id, Ct))).State.ShouldBe(NodeState.Maintenance);
+    }
+
+    [Fact]
     public async Task Cancel_WhenNoTransferRuns_IsConflict_AndCustomersMayNot()
     {
         var server = await ServerAsync();

@@ -262,6 +262,32 @@ public sealed class OperationHandlerTests(PostgresServer server) : ServiceLayerT
     }
 
     [Fact]
+    public async Task SetVCpus_NodeAnswersMissingThenCannotBeRead_MarksItUnknownNotAsBefore()
+    {
+        var server = await ServerAsync(vcpus: 1);
+        Agents.ReportMissing(AgentMethod.SetVCpus);
+        Agents.Fail(AgentMethod.FindInstance, Error.Unavailable("Node n1 did not answer: Unavailable."));
+
+        var op = await Host.DoAsync((c, ct) => c.SetVCpusAsync(server.Id, 2, ct));
+
+        op.State.ShouldBe(OperationState.Failed);
+        (await Host.InstanceAsync(server.Id))!.State.ShouldBe(InstanceState.Unknown);
+    }
+
+    [Fact]
+    public async Task SetVCpus_NodeAnswersMissingButStillListsTheServer_TakesWhatTheNodeLists()
+    {
+        var server = await ServerAsync(vcpus: 1);
+        Agents.ReportMissing(AgentMethod.SetVCpus);
+
+        var op = await Host.DoAsync((c, ct) => c.SetVCpusAsync(server.Id, 2, ct));
+
+        op.State.ShouldBe(OperationState.Failed);
+        var after = (await Host.InstanceAsync(server.Id))!;
+        (after.State, after.VCpus).ShouldBe((InstanceState.Running, 1));
+    }
+
+    [Fact]
     public async Task SetVCpus_ReplyLost_WritesWhatTheNodeReallyHasThoughTheOperationFailed()
     {
         var server = await ServerAsync(vcpus: 1);

@@ -129,6 +129,10 @@ public sealed class FakeNodeAgentGateway : INodeAgentGateway
 
     public void Refuse(AgentMethod method, string why, Guid? nodeId = null) => Fail(method, new Error(ErrorCodes.NodeRefused, $"node: {why}"), nodeId);
 
+    /// <summary>The next call of <paramref name="method"/> answers node_missing (the node says it has no such instance).</summary>
+    public void ReportMissing(AgentMethod method, Guid? nodeId = null) =>
+        Fail(method, new Error(ErrorCodes.NodeMissing, "node: instance not found"), nodeId);
+
     /// <summary>The node stays away for the whole retry window: the gateway gives up with unavailable, nothing changed.</summary>
     public void TimeOut(AgentMethod method, Guid? nodeId = null, int times = 1) =>
         Fail(method, Error.Unavailable("node did not answer: Deadline Exceeded. Gave up after retrying for the configured window."), nodeId, times);
