@@ -5,6 +5,7 @@ using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Nodes.Agents;
+using VzPanel.Core.Features.Nodes.Enrollment;
 using VzPanel.Core.Features.Nodes.Heartbeats;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Tenancy;
@@ -114,6 +115,37 @@ public sealed class NodeReportTests(PostgresServer server) : ServiceLayerTest(se
         Agents.Alter(N1.Id, server.Id, i => i with { State = InstanceState.Running });   // someone started it on the node
         await HeartbeatAsync(N1.Id, Agents.HeartbeatOf(N1.Id, Host.Clock.GetUtcNow()));
         (await NodeAsync(N1.Id)).Drift.ShouldBe([$"{server.Name}: inventory says Stopped, node says Running"]);
+    }
+
+    [Fact]
+    public async Task Heartbeat_WithATemplateCache_RegistersNewTemplates_AndPlacementPrefersTheNodeThatHasIt()
+    {
+        await ServerAsync(node: N1, memoryMiB: 4096, guaranteePercent: 100);   // n1 has less headroom than n2
+        var report = Agents.HeartbeatOf(N1.Id, Host.Clock.GetUtcNow());
+        report = report with
+        {
+            Node = report.Node with
+            {
+                Capabilities = [NodeCapabilities.TemplateCache, "memory-hotplug"],
+                Templates = [new ReportedTemplate("rocky-9", InstanceKind.Vm, "2.0"), new ReportedTemplate("", InstanceKind.Vm, "1")],
+                Versions = new Dictionary<string, string> { ["libvirt"] = "10.0" },
+            },
+        };
+
+        await HeartbeatAsync(N1.Id, report);
+
+        var node = await NodeAsync(N1.Id);
+        node.Templates.ShouldBe([new NodeTemplate("rocky-9", InstanceKind.Vm, "2.0")]);
+        (node.Versions["libvirt"], node.HasTemplateCache).ShouldBe(("10.0", true));
+        var registered = await Host.ReadAsync(db => db.Templates.AsNoTracking().Where(t => t.Name == "rocky-9").ToListAsync(Ct));
+        registered.Select(t => (t.Kind, t.Version)).ShouldBe([(InstanceKind.Vm, "2.0")]);
+        var placed = await Host.AdminAsync((c, ct) => c.CreateAsync(new CreateInstanceCommand
+            { Spec = Spec("rocky1", kind: InstanceKind.Vm, template: "rocky-9"), TenantId = Alice.Id }, ct));
+        placed.Value!.NodeId.ShouldBe(N1.Id);
+        // Its cache is binding: n1 no longer builds from a template it does not report.
+        var debian = await Host.AdminAsync((c, ct) => c.CreateAsync(new CreateInstanceCommand
+            { Spec = Spec("deb1", kind: InstanceKind.Vm), TenantId = Alice.Id, NodeId = N1.Id }, ct));
+        debian.Error!.Message.ShouldContain("does not have template debian-12");
     }
 
     [Fact]
