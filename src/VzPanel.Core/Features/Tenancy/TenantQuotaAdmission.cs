@@ -23,10 +23,10 @@ public static class TenantQuotaAdmission
     }
 
     public static Error? Check(string tenantName, TenantQuotas q, TenantUsage usage, QuotaAsk ask) =>
-        Count(tenantName, "servers", q.MaxServers, usage.Servers, ask.Servers)
+        Count(tenantName, "server", q.MaxServers, usage.Servers, ask.Servers)
         ?? Memory(tenantName, "may use {0}", q.MaxMemoryMiB, usage.MemoryMiB, ask.MemoryMiB)
         ?? Memory(tenantName, "may have {0} of guaranteed memory", q.MaxGuaranteedMiB, usage.GuaranteedMiB, ask.GuaranteedMiB)
-        ?? Count(tenantName, "vCPUs", q.MaxVCpus, usage.VCpus, ask.VCpus)
+        ?? Count(tenantName, "vCPU", q.MaxVCpus, usage.VCpus, ask.VCpus)
         ?? Disk(tenantName, q.MaxDiskGiB, usage.DiskGiB, ask.DiskGiB);
 
     /// <summary>A MiB amount as people read it: whole GiB, GiB with decimals from 1 GiB on, MiB below.</summary>
@@ -37,7 +37,7 @@ public static class TenantQuotaAdmission
 
     private static Error? Count(string tenant, string what, int? limit, int has, int asks) =>
         asks > 0 && limit is { } max && has + asks > max
-            ? Exceeded($"{tenant} may have {max} {what}; it has {has} and asks for {asks} more.")
+            ? Exceeded($"{tenant} may have {max} {what}{(max == 1 ? "" : "s")}; it has {has} and asks for {asks} more.")
             : null;
 
     private static Error? Memory(string tenant, string mayFormat, long? limit, long has, long asks) =>
