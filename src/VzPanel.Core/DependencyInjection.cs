@@ -56,6 +56,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<InstanceLookup>();
         builder.Services.AddScoped<IInstanceQueries, InstanceQueries>();
         builder.Services.AddScoped<IInstanceCommands, InstanceCommands>();
+        builder.Services.AddVzPanelTenancy();
         builder.Services.AddSingleton<InstanceUsageProbe>();
         builder.Services.AddScoped<IOperationQueries, OperationQueries>();
         builder.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateDataAnnotations().ValidateOnStart();

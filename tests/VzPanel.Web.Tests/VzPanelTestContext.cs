@@ -15,6 +15,9 @@ public abstract class VzPanelTestContext : BunitContext
     /// <summary>What pages asked to cancel (the instance page's migration card).</summary>
     internal FakeMigrationCancel MigrationCancel { get; } = new();
 
+    /// <summary>The customer accounts pages read (none unless a test adds some).</summary>
+    internal Pages.Customers.FakeTenantQueries Tenants { get; } = new();
+
     protected VzPanelTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -29,6 +32,7 @@ public abstract class VzPanelTestContext : BunitContext
         Services.AddScoped<LiveUpdates>();
         Services.AddSingleton(new CurrentAccess());   // anonymous, as in the panel: a test says who is looking
         Services.AddSingleton<IMigrationCancel>(MigrationCancel);
+        Services.AddSingleton<ITenantQueries>(Tenants);   // the dashboard's quota card asks on every render
         DefaultWaitTimeout = TimeSpan.FromSeconds(5);
     }
 

@@ -70,12 +70,19 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         WriteRules.Enforce(ChangeTracker, access.Scope);
+        if (WriteRules.TenantThatMustBeActive(ChangeTracker, access.Scope) is { } tenantId
+            && Tenants.IgnoreQueryFilters().Any(t => t.Id == tenantId && t.State == TenantState.Suspended))
+            throw new AccessDeniedException(TenantSuspension.Banner);
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         WriteRules.Enforce(ChangeTracker, access.Scope);
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // Read now, not from the scope: a suspension takes effect on open circuits and requests at once.
+        if (WriteRules.TenantThatMustBeActive(ChangeTracker, access.Scope) is { } tenantId
+            && await TenantSuspension.IsSuspendedAsync(this, tenantId, cancellationToken))
+            throw new AccessDeniedException(TenantSuspension.Banner);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 }

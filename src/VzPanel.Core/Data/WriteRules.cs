@@ -35,8 +35,23 @@ internal static class WriteRules
                     ? "Support accounts are read-only."
                     : "Sign in with an account that may change this.");
 
+            // A customer's own Tenant row carries its plan, state and quotas: only administrators change those.
+            if (entry.Entity is Tenant && !(scope.IsSystem || scope.Role == PanelRole.Admin))
+                throw new AccessDeniedException("Only administrators change customer accounts.");
+
             if (!scope.SeesAllTenants) EnforceTenant(entry, scope);
         }
+    }
+
+    /// <summary>
+    /// The tenant whose state decides this save: a customer scope changing inventory must belong to an active tenant.
+    /// Null when the save changes only account data or the audit log (sign-in works while suspended), or the scope is staff.
+    /// </summary>
+    public static Guid? TenantThatMustBeActive(ChangeTracker tracker, AccessScope scope)
+    {
+        if (scope.SeesAllTenants || scope.TenantId is not { } tenantId) return null;
+        return tracker.Entries().Any(e => e.State is not (EntityState.Unchanged or EntityState.Detached)
+            && !IsAccountData(e.Entity) && e.Entity is not AuditEvent) ? tenantId : null;
     }
 
     private static void EnforceTenant(EntityEntry entry, AccessScope scope)

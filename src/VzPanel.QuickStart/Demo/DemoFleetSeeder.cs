@@ -15,6 +15,13 @@ namespace VzPanel.QuickStart.Demo;
 /// </summary>
 internal sealed class DemoFleetSeeder(IDbContextFactory<VzPanelDbContext> dbFactory, IInstanceCommands commands, TimeProvider clock, ILogger<DemoFleetSeeder> logger)
 {
+    // Room to grow, but close enough to the limits that the customers' quota cards show something (the servers below fit).
+    private static readonly Dictionary<string, TenantQuotas> DemoQuotas = new()
+    {
+        ["Acme Hosting"] = new() { MaxServers = 5, MaxMemoryMiB = 16 * 1024, MaxGuaranteedMiB = 12 * 1024, MaxVCpus = 8, MaxDiskGiB = 100 },
+        ["Globex Shop"] = new() { MaxServers = 3, MaxMemoryMiB = 8 * 1024, MaxGuaranteedMiB = 4 * 1024, MaxVCpus = 4, MaxDiskGiB = 50 },
+    };
+
     private sealed record DemoServer(string Name, string Tenant, string Node, CoreKind Kind, string Template, long MemoryMiB, int Guarantee, int VCpus, bool Running);
 
     private static readonly DemoServer[] Servers =
@@ -39,8 +46,11 @@ internal sealed class DemoFleetSeeder(IDbContextFactory<VzPanelDbContext> dbFact
             new Template { Name = "debian-12-cloud", Kind = CoreKind.Vm, Version = "20261101", Description = "Debian 12 cloud image", CreatedAt = now });
         var plan = new Plan { Name = "PAYG Standard", PricePerGiBHour = 0.004m, PricePerVCpuHour = 0.01m };
         db.Plans.Add(plan);
-        var tenants = Servers.Select(s => s.Tenant).Distinct()
-            .ToDictionary(name => name, name => new Tenant { Name = name, PlanId = plan.Id, CreatedAt = now });
+        var tenants = Servers.Select(s => s.Tenant).Distinct().ToDictionary(name => name, name => new Tenant
+        {
+            Name = name, PlanId = plan.Id, CreatedAt = now, ContactEmail = $"ops@{name.Split(' ')[0].ToLowerInvariant()}.example",
+            Quotas = DemoQuotas.GetValueOrDefault(name, TenantQuotas.None),
+        });
         db.Tenants.AddRange(tenants.Values);
         await db.SaveChangesAsync(ct);
 

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using VzPanel.Core.Data;
 using VzPanel.Core.Features.Tenancy;
 
 namespace VzPanel.Web.Security;
@@ -16,8 +18,10 @@ internal static class AccessScopeSetup
         {
             var access = new CurrentAccess();
             var auth = sp.GetRequiredService<AuthenticationStateProvider>();
+            var clock = sp.GetRequiredService<TimeProvider>();
             ClaimsPrincipal? last = null;
             AccessScope? cached = null;
+            var lookedUpAt = DateTimeOffset.MinValue;
             access.ResolveWith(() =>
             {
                 // In a circuit the state is set before any component runs; outside one it may never be.
@@ -25,10 +29,12 @@ internal static class AccessScopeSetup
                 try { state = auth.GetAuthenticationStateAsync(); }
                 catch (InvalidOperationException) { return null; }   // not a circuit and no state set
                 if (!state.IsCompletedSuccessfully) return null;
-                if (!ReferenceEquals(state.Result.User, last))
+                // The tenant's suspension is read again now and then, so an open circuit follows a suspension or resumption.
+                if (!ReferenceEquals(state.Result.User, last) || clock.GetUtcNow() - lookedUpAt > SuspensionRecheck)
                 {
                     last = state.Result.User;
-                    cached = AccessScope.FromPrincipal(last);
+                    lookedUpAt = clock.GetUtcNow();
+                    cached = WithSuspension(AccessScope.FromPrincipal(last), sp);
                 }
                 return cached;
             });
@@ -40,8 +46,25 @@ internal static class AccessScopeSetup
     /// <summary>For every HTTP request (pages and API), after authentication.</summary>
     public static IApplicationBuilder UseAccessScopeFromUser(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        context.RequestServices.GetRequiredService<CurrentAccess>().Scope =
-            AccessScope.FromPrincipal(context.User) with { SourceAddress = context.Connection.RemoteIpAddress };
+        var scope = AccessScope.FromPrincipal(context.User) with { SourceAddress = context.Connection.RemoteIpAddress };
+        if (scope.TenantId is { } tenantId)
+        {
+            await using var db = await context.RequestServices.GetRequiredService<IDbContextFactory<VzPanelDbContext>>()
+                .CreateDbContextAsync(context.RequestAborted);
+            scope = scope with { TenantSuspended = await TenantSuspension.IsSuspendedAsync(db, tenantId, context.RequestAborted) };
+        }
+        context.RequestServices.GetRequiredService<CurrentAccess>().Scope = scope;
         await next(context);
     });
+
+    private static readonly TimeSpan SuspensionRecheck = TimeSpan.FromSeconds(15);
+
+    private static AccessScope WithSuspension(AccessScope scope, IServiceProvider services)
+    {
+        if (scope.TenantId is not { } tenantId) return scope;
+        // Resolved here, not with CurrentAccess: the context factory itself depends on CurrentAccess.
+        // Synchronous on purpose: the resolver is a plain property read; this runs once per principal and recheck period.
+        using var db = services.GetRequiredService<IDbContextFactory<VzPanelDbContext>>().CreateDbContext();
+        return scope with { TenantSuspended = db.Tenants.IgnoreQueryFilters().Any(t => t.Id == tenantId && t.State == TenantState.Suspended) };
+    }
 }

@@ -31,10 +31,13 @@ public sealed partial class InstanceCommands
         var diskGiB = spec.Disk is null ? DiskSize.DefaultGiB : DiskSize.ParseGiB(spec.Disk).Value;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await SuspendedAsync(db, ct) is { } suspended) return suspended;
         var tenant = await db.Tenants.Include(t => t.Plan).SingleOrDefaultAsync(t => t.Id == tenantId, ct);
         if (tenant is null) return Error.NotFound("Customer");
         if (tenant.State == TenantState.Suspended) return Error.Conflict($"Customer '{tenant.Name}' is suspended; it cannot get new servers.");
         if (Admission.CheckPlan(tenant.Plan!, memoryMiB, spec.VCpus) is { } overPlan) return overPlan;
+        var quotaAsk = new QuotaAsk(1, memoryMiB, Instance.GuaranteeOf(memoryMiB, spec.MemoryGuaranteePercent), spec.VCpus, diskGiB);
+        if (await TenantQuotaAdmission.CheckAsync(db, tenant, quotaAsk, ct) is { } overQuota) return overQuota;
         // One name may have several releases (and, rarely, a CT and a VM flavour): the node decides the release below.
         var named = await db.Templates.AsNoTracking().Where(t => t.Name == spec.Template).ToListAsync(ct);
         if (named.Count == 0) return Error.Validation("template", $"There is no template '{spec.Template}'.");

@@ -1,6 +1,7 @@
 using VzPanel.Core.Common;
 using VzPanel.Core.Features.Instances.Operations;
 using VzPanel.Core.Features.Operations;
+using VzPanel.Core.Features.Tenancy;
 
 namespace VzPanel.Core.Features.Instances;
 
@@ -11,7 +12,14 @@ public sealed partial class InstanceCommands
     /// new end. Containers are refused: their root file system is a folder on the node, with no size of its own.
     /// </summary>
     public Task<Result<OperationView>> ResizeDiskAsync(Guid instanceId, string size, CancellationToken ct) =>
-        RequestAsync(instanceId, OperationKind.ResizeDisk, (_, i) => Task.FromResult(DecideDisk(i, size)), ct);
+        RequestAsync(instanceId, OperationKind.ResizeDisk, async (db, i) =>
+        {
+            var decision = DecideDisk(i, size);
+            if (decision is { IsSuccess: true, Value.Parameters: ResizeDiskParameters grow }
+                && await OverQuotaAsync(db, i, new QuotaAsk(DiskGiB: grow.DiskGiB - i.DiskGiB), ct) is { } overQuota)
+                return overQuota;
+            return decision;
+        }, ct);
 
     private static Result<Decision> DecideDisk(Instance i, string size)
     {

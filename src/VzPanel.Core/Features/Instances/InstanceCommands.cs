@@ -67,6 +67,8 @@ public sealed partial class InstanceCommands(
             if (mib == i.MemoryMiB) return Error.Validation("memory", $"{i.Name} already has {parsed.Value}.");
             if (await PlanOf(db, i.TenantId, ct) is { } plan && Admission.CheckPlan(plan, mib, i.VCpus) is { } overPlan) return overPlan;
             if (Admission.RefusalForSize(i.Node!, mib, i.VCpus) is { } tooBig) return Admission.Refused(tooBig);
+            var quotaAsk = new QuotaAsk(MemoryMiB: mib - i.MemoryMiB, GuaranteedMiB: Instance.GuaranteeOf(mib, i.MemoryGuaranteePercent) - i.GuaranteedMiB);
+            if (await OverQuotaAsync(db, i, quotaAsk, ct) is { } overQuota) return overQuota;
             if (Holds(i) && mib > i.MemoryMiB)
             {
                 var load = (await NodeLoad.ForNodesAsync(db, [i.NodeId], ct)).Single();
@@ -85,6 +87,8 @@ public sealed partial class InstanceCommands(
         {
             if (percent is < 0 or > 100) return Error.Validation("percent", "The memory guarantee is a percentage from 0 to 100.");
             if (percent == i.MemoryGuaranteePercent) return Error.Validation("percent", $"{i.Name} already has a {percent}% guarantee.");
+            if (await OverQuotaAsync(db, i, new QuotaAsk(GuaranteedMiB: Instance.GuaranteeOf(i.MemoryMiB, percent) - i.GuaranteedMiB), ct) is { } overQuota)
+                return overQuota;
             if (Holds(i) && percent > i.MemoryGuaranteePercent)
             {
                 var load = (await NodeLoad.ForNodesAsync(db, [i.NodeId], ct)).Single();
@@ -102,6 +106,7 @@ public sealed partial class InstanceCommands(
             if (vcpus == i.VCpus) return Error.Validation("vcpus", $"{i.Name} already has {vcpus} vCPUs.");
             if (await PlanOf(db, i.TenantId, ct) is { } plan && Admission.CheckPlan(plan, i.MemoryMiB, vcpus) is { } overPlan) return overPlan;
             if (Admission.RefusalForSize(i.Node!, i.MemoryMiB, vcpus) is { } tooMany) return Admission.Refused(tooMany);
+            if (await OverQuotaAsync(db, i, new QuotaAsk(VCpus: vcpus - i.VCpus), ct) is { } overQuota) return overQuota;
             return new Decision(new SetVCpusParameters(vcpus), $"vCPUs of {i.Name}: {i.VCpus} → {vcpus}");
         }, ct);
 
@@ -113,6 +118,7 @@ public sealed partial class InstanceCommands(
     {
         if (WriteDenied() is { } denied) return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await SuspendedAsync(db, ct) is { } suspended) return suspended;
         var instance = await db.Instances.Include(i => i.Node).SingleOrDefaultAsync(i => i.Id == instanceId, ct);
         if (instance is null) return Error.NotFound("Instance");
         if (await ActiveOperationAsync(db, instanceId, ct) is { } running) return Busy(running);
@@ -167,6 +173,7 @@ public sealed partial class InstanceCommands(
     private Error? WriteDenied() => access.Scope switch
     {
         { CanWriteInventory: true } => null,
+        { TenantSuspended: true } => null,   // the caller checks the tenant again and says why (tenant-suspended)
         { Role: PanelRole.Support } => Error.Forbidden("Support accounts are read-only; ask an administrator or the customer."),
         _ => Error.Forbidden("You may not change servers."),
     };

@@ -22,9 +22,15 @@ public sealed record AccessScope(string ActorName, Guid? UserId, PanelRole? Role
     /// <summary>Where the request came from, for the audit log; null for jobs and circuits without one.</summary>
     public IPAddress? SourceAddress { get; init; }
 
+    /// <summary>
+    /// The customer's tenant was suspended when the scope was made: it reads, and changes nothing. The data layer
+    /// checks the tenant's state again on every save, so a scope made before a suspension cannot slip past it.
+    /// </summary>
+    public bool TenantSuspended { get; init; }
+
     public bool SeesAllTenants => IsSystem || Role is PanelRole.Admin or PanelRole.Support;
 
-    public bool CanWriteInventory => IsSystem || Role is PanelRole.Admin || (Role is PanelRole.Customer && TenantId is not null);
+    public bool CanWriteInventory => IsSystem || Role is PanelRole.Admin || (Role is PanelRole.Customer && TenantId is not null && !TenantSuspended);
 
     public static AccessScope ForTenant(Guid tenantId, string actorName = "customer") =>
         new(actorName, null, PanelRole.Customer, tenantId);

@@ -17,6 +17,7 @@ internal static class LiveAudience
         InstanceChanged e => scope.SeesTenant(e.TenantId),
         OperationChanged e => scope.SeesTenant(e.TenantId),
         NodeChanged => scope.SeesAllTenants,   // the fleet is staff business
+        TenantChanged e => scope.SeesTenant(e.TenantId),
         _ => scope.SeesAllTenants,             // an event nobody classified yet: staff only rather than everyone
     };
 

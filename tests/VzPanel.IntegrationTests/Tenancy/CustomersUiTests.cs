@@ -1,0 +1,90 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using VzPanel.Core.Features.Tenancy;
+using VzPanel.IntegrationTests.Infrastructure;
+
+namespace VzPanel.IntegrationTests.Tenancy;
+
+/// <summary>The Customers pages and the customer's dashboard in Chromium, on the real panel.</summary>
+public sealed class CustomersUiTests(TenantApiFixture fixture, BrowserServer browser) : IClassFixture<TenantApiFixture>
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions Patient = new() { Timeout = 30_000 };
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Admin_AddsACustomer_SuspendsIt_AndCannotDeleteOneWithServers()
+    {
+        await using (var db = fixture.Database.CreateContext())
+        {
+            if (!await db.Instances.AnyAsync(i => i.TenantId == fixture.Globex.Id, _ct))
+                await fixture.Database.ServerAsync(fixture.Globex, await fixture.Database.NodeAsync());
+        }
+        var planName = await PlanNameAsync(fixture.Acme.PlanId);
+        var page = await browser.SignedInPageAsync(fixture.Panel.BaseUrl, "admin", fixture.AdminPassword);
+
+        await page.GetByTestId("nav-customers").ClickAsync();
+        await page.GetByTestId("add-customer").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog.GetByTestId("tenant-name")).ToBeVisibleAsync(Patient);
+        await dialog.GetByTestId("tenant-name").FillAsync("Umbrella Corp");
+        await dialog.GetByTestId("tenant-email").FillAsync("ops@umbrella.example");
+        await ServerPages.ChooseAsync(page, "tenant-plan", planName);
+        await dialog.GetByTestId("quota-max-servers").FillAsync("2");
+        await dialog.GetByTestId("tenant-submit").ClickAsync();
+
+        var row = page.Locator("tr", new() { Has = page.GetByTestId("customer-Umbrella Corp") });
+        await Assertions.Expect(row.GetByTestId("quota-servers-text")).ToHaveTextAsync("0 of 2", new() { Timeout = 30_000 });
+        await Assertions.Expect(row.GetByTestId("quota-memory-text")).ToHaveTextAsync("0 MiB · no limit");
+        await Assertions.Expect(row.GetByRole(AriaRole.Progressbar, new() { Name = "Servers: 0 of 2 used" })).ToBeVisibleAsync();
+
+        await page.GetByTestId("suspend-Umbrella Corp").ClickAsync();
+        await page.GetByTestId("confirm-yes").ClickAsync();
+        await Assertions.Expect(row.GetByTestId("tenant-state")).ToHaveTextAsync("Suspended");
+
+        var globex = page.Locator("tr", new() { Has = page.GetByTestId("customer-Globex Shop") });
+        await globex.GetByTestId("delete-Globex Shop").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("confirm-yes")).ToBeDisabledAsync();
+        await page.GetByTestId("confirm-name").FillAsync("Globex Shop");
+        await page.GetByTestId("confirm-yes").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar", new() { HasText = "Globex Shop still has 1 server; delete them first" })).ToBeVisibleAsync(Patient);
+        await Assertions.Expect(globex).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customers-admin.png"), FullPage = true });
+
+        await using var check = fixture.Database.CreateContext();
+        var umbrella = await check.Tenants.SingleAsync(t => t.Name == "Umbrella Corp", _ct);
+        (umbrella.State, umbrella.ContactEmail, umbrella.Quotas).ShouldBe((TenantState.Suspended, "ops@umbrella.example", new TenantQuotas { MaxServers = 2 }));
+    }
+
+    [Fact]
+    public async Task Customer_SeesItsQuotaOnTheDashboard_AndTheBannerWhenSuspended()
+    {
+        var tenant = await fixture.Database.TenantAsync("Soylent");
+        await fixture.Database.WithQuotasAsync(tenant, new TenantQuotas { MaxServers = 4, MaxMemoryMiB = 8192 });
+        await fixture.Database.ServerAsync(tenant, await fixture.Database.NodeAsync(), memoryMiB: 2048);
+        await fixture.Database.CreateUserAsync("soylent-owner", Core.Features.Identity.PanelRole.Customer, tenant.Id);
+        var page = await browser.SignedInPageAsync(fixture.Panel.BaseUrl, "soylent-owner", TestUsers.Password);
+
+        var card = page.GetByTestId("your-quota");
+        await Assertions.Expect(card).ToBeVisibleAsync(Patient);
+        await Assertions.Expect(card.GetByTestId("quota-servers-text")).ToHaveTextAsync("1 of 4");
+        await Assertions.Expect(card.GetByTestId("quota-memory-text")).ToHaveTextAsync("2 GiB of 8 GiB");
+        await Assertions.Expect(page.GetByTestId("suspended-banner")).ToHaveCountAsync(0);
+
+        await using (var db = fixture.Database.CreateContext())
+        {
+            (await db.Tenants.SingleAsync(t => t.Id == tenant.Id, _ct)).State = TenantState.Suspended;
+            await db.SaveChangesAsync(_ct);
+        }
+        await page.ReloadAsync();
+
+        await Assertions.Expect(page.GetByTestId("suspended-banner")).ToContainTextAsync("This account is suspended: you can look, not change.", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("your-quota")).ToBeVisibleAsync();   // still reads
+        await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customer-quota-suspended.png"), FullPage = true });
+    }
+
+    private async Task<string> PlanNameAsync(Guid planId)
+    {
+        await using var db = fixture.Database.CreateContext();
+        return await db.Plans.Where(p => p.Id == planId).Select(p => p.Name).SingleAsync(_ct);
+    }
+}
