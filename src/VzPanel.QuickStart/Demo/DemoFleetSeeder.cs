@@ -18,8 +18,8 @@ internal sealed class DemoFleetSeeder(IDbContextFactory<VzPanelDbContext> dbFact
     // Room to grow, but close enough to the limits that the customers' quota cards show something (the servers below fit).
     private static readonly Dictionary<string, TenantQuotas> DemoQuotas = new()
     {
-        ["Acme Hosting"] = new() { MaxServers = 5, MaxMemoryMiB = 16 * 1024, MaxGuaranteedMiB = 12 * 1024, MaxVCpus = 8, MaxDiskGiB = 100 },
-        ["Globex Shop"] = new() { MaxServers = 3, MaxMemoryMiB = 8 * 1024, MaxGuaranteedMiB = 4 * 1024, MaxVCpus = 4, MaxDiskGiB = 50 },
+        ["Acme Hosting"] = new() { MaxServers = 5, MaxMemoryMiB = 16 * 1024, MaxGuaranteedMiB = 12 * 1024, MaxVCpus = 12, MaxDiskGiB = 100 },
+        ["Globex Shop"] = new() { MaxServers = 3, MaxMemoryMiB = 8 * 1024, MaxGuaranteedMiB = 4 * 1024, MaxVCpus = 6, MaxDiskGiB = 50 },
     };
 
     private sealed record DemoServer(string Name, string Tenant, string Node, CoreKind Kind, string Template, long MemoryMiB, int Guarantee, int VCpus, bool Running);

@@ -41,6 +41,7 @@ public sealed class CustomersUiTests(TenantApiFixture fixture, BrowserServer bro
         await page.GetByTestId("confirm-yes").ClickAsync();
         await Assertions.Expect(row.GetByTestId("tenant-state")).ToHaveTextAsync("Suspended");
 
+        await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customers-admin.png"), FullPage = true });
         var globex = page.Locator("tr", new() { Has = page.GetByTestId("customer-Globex Shop") });
         await globex.GetByTestId("delete-Globex Shop").ClickAsync();
         await Assertions.Expect(page.GetByTestId("confirm-yes")).ToBeDisabledAsync();
@@ -48,7 +49,6 @@ public sealed class CustomersUiTests(TenantApiFixture fixture, BrowserServer bro
         await page.GetByTestId("confirm-yes").ClickAsync();
         await Assertions.Expect(page.Locator(".mud-snackbar", new() { HasText = "Globex Shop still has 1 server; delete them first" })).ToBeVisibleAsync(Patient);
         await Assertions.Expect(globex).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customers-admin.png"), FullPage = true });
 
         await using var check = fixture.Database.CreateContext();
         var umbrella = await check.Tenants.SingleAsync(t => t.Name == "Umbrella Corp", _ct);
