@@ -62,7 +62,8 @@ public sealed class AccountSecurityApiTests(PanelFixture fixture) : IClassFixtur
         await using var db = fixture.Database.CreateContext();
         (await db.Operations.CountAsync(o => o.TargetId == instance.Id, ct)).ShouldBe(0);
         (await db.ApiTokens.CountAsync(t => t.UserId == ownerUser.Id, ct)).ShouldBe(1);
-        (await bearer.GetAsync("/api/v1/me", ct)).StatusCode.ShouldBe(HttpStatusCode.OK);   // still not revoked
+        // Still not revoked, and the data layer's scope says the same as the API: this caller changes nothing.
+        (await bearer.GetFromJsonAsync<JsonElement>("/api/v1/me", ct)).GetProperty("canChangeInventory").GetBoolean().ShouldBeFalse();
         (await db.AuditEvents.CountAsync(a => a.Action == "auth.denied" && a.TargetId == token.Id.ToString(), ct)).ShouldBe(3);
     }
 
