@@ -97,7 +97,7 @@ public sealed class ApiTokenService(IDbContextFactory<VzPanelDbContext> dbFactor
 
         // The conditional update decides the "first use today" exactly once, whichever request gets there first.
         var startOfDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
-        var firstToday = await db.ApiTokens
+        var firstToday = (token.LastUsedAt is null || token.LastUsedAt < startOfDay) && await db.ApiTokens
             .Where(t => t.Id == token.Id && (t.LastUsedAt == null || t.LastUsedAt < startOfDay))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct) == 1;
         if (!firstToday && (token.LastUsedAt is null || now - token.LastUsedAt >= LastUseResolution))
