@@ -94,6 +94,34 @@ public sealed class AccountSecurityApiTests(PanelFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Token_OfALockedOrDeletedUser_Gets401()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var locked = await fixture.Database.CreateUserAsync("token-locked", PanelRole.Support);
+        var deleted = await fixture.Database.CreateUserAsync("token-deleted", PanelRole.Support);
+        await using var lockedSession = await PanelSession.SignInAsync(fixture.Panel, "token-locked", TestUsers.Password);
+        await using var deletedSession = await PanelSession.SignInAsync(fixture.Panel, "token-deleted", TestUsers.Password);
+        var lockedToken = await CreateTokenAsync(lockedSession, "locked", "read");
+        var deletedToken = await CreateTokenAsync(deletedSession, "deleted", "read");
+        using var lockedClient = BearerClient(lockedToken.Token);
+        (await lockedClient.GetAsync("/api/v1/me", ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await using (var db = fixture.Database.CreateContext())
+        {
+            await db.Users.Where(u => u.Id == locked.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockoutEnd, DateTimeOffset.UtcNow.AddHours(1)), ct);
+            await db.Users.Where(u => u.Id == deleted.Id).ExecuteDeleteAsync(ct);
+        }
+        using var deletedClient = BearerClient(deletedToken.Token);
+
+        foreach (var answer in new[] { await lockedClient.GetAsync("/api/v1/me", ct), await deletedClient.GetAsync("/api/v1/me", ct) })
+        {
+            answer.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            (await CodeOfAsync(answer)).ShouldBe("token-invalid");
+        }
+    }
+
+    [Fact]
     public async Task Tokens_AnotherUsersId_Is404_AndBadInputIs400WithTheField()
     {
         var ct = TestContext.Current.CancellationToken;
