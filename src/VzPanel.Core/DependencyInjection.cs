@@ -9,6 +9,8 @@ using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Dashboard;
 using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Identity.Mfa;
+using VzPanel.Core.Features.Identity.Tokens;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Instances.Operations;
 using VzPanel.Core.Features.Migration;
@@ -75,6 +77,8 @@ public static class DependencyInjection
         builder.Services.AddHostedService<OperationRequeuer>();
         builder.Services.AddHostedService<ReplicaEventBridge>();
         builder.Services.AddScoped<FirstAdminBootstrapper>();
+        builder.Services.AddScoped<MfaService>();
+        builder.Services.AddScoped<ApiTokenService>();
         builder.Services.AddScoped<INodeQueries, NodeQueries>();
         builder.Services.AddSingleton<AgentCertificateAuthority>();
         builder.Services.AddSingleton<AgentChannels>();

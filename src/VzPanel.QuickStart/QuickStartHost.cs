@@ -27,6 +27,7 @@ public static class QuickStartHost
     /// </summary>
     public static async Task<PanelDatabase?> AddVzPanelQuickStartAsync(this IHostApplicationBuilder builder, ILogger startupLog, CancellationToken ct = default)
     {
+        UseQuickStartDefaults(builder.Configuration);
         var database = PanelDatabase.Configured(builder.Configuration);
         if (database is null)
         {
@@ -40,4 +41,14 @@ public static class QuickStartHost
         builder.Services.AddHostedService<LocalSimAgents>();
         return database;
     }
+
+    /// <summary>
+    /// Settings a quick start needs different from production, placed beneath every other source, so appsettings, the
+    /// environment and the command line still win. Staff MFA is off: the printed demo logins must sign in at once.
+    /// </summary>
+    private static void UseQuickStartDefaults(IConfigurationBuilder configuration) =>
+        configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = [new("Identity:RequireStaffMfa", "false")],
+        });
 }

@@ -48,7 +48,9 @@ public static class DependencyInjection
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthStateProvider>();
         services.AddAccessScopeFromUser();
         services.AddAuthorization(Policies.Add);
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddAuthentication(PanelAuthentication.Scheme).AddIdentityCookies();
+        services.AddApiTokenAuthentication();   // Bearer vzp_… on /api; the default scheme picks token or cookie
+        services.AddStaffMfaGate();
         services.ConfigureApplicationCookie(SignInCookie.Configure);
         services.AddIdentityCore<PanelUser>(o =>
             {
@@ -79,6 +81,8 @@ public static class DependencyInjection
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAccessScopeFromUser();
+        app.UseReadOnlyTokens();
+        app.UseStaffMfaGate();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -86,6 +90,7 @@ public static class DependencyInjection
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapAccountEndpoints();
+        app.MapMeSecurityApi();
         app.MapPanelApi();
         app.MapNodeApi();
         app.MapInstanceApi();

@@ -120,6 +120,8 @@ public sealed partial class PanelProcess : IAsyncDisposable
         foreach (var a in (string[])[WebDll, .. args]) info.ArgumentList.Add(a);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Panel__LocalAgents__Count"] = "0";
+        // Tests sign staff in with a password alone; the MFA gate's own tests pass Identity__RequireStaffMfa=true.
+        info.Environment["Identity__RequireStaffMfa"] = "false";
         foreach (var (k, v) in environment) info.Environment[k] = v;
         info.Environment["Agents__Listen"] = $"127.0.0.1:{agentPort}";
         return info;

@@ -26,10 +26,13 @@ public sealed class PanelSession : IAsyncDisposable
     public string UserName { get; }
     public HttpClient Http { get; }
 
-    public static async Task<PanelSession> SignInAsync(PanelProcess panel, string userName, string password)
+    /// <param name="code">For an account with MFA: gives the code (or recovery code) when the page asks for it.</param>
+    public static async Task<PanelSession> SignInAsync(PanelProcess panel, string userName, string password, Func<string>? code = null)
     {
         var session = new PanelSession(panel.BaseUrl, userName);
         var response = await SignInForm.PostAsync(session.Http, userName, password);
+        if (code is not null && SignInForm.AsksForCode(await response.Content.ReadAsStringAsync()))
+            response = await SignInForm.PostCodeAsync(session.Http, await response.Content.ReadAsStringAsync(), code());
         if (session._cookies.GetCookies(panel.BaseUrl)["vzpanel.auth"] is null)
             throw new InvalidOperationException($"Signing in as {userName} failed ({(int)response.StatusCode}): no sign-in cookie.");
         return session;

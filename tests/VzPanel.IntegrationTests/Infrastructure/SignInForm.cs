@@ -21,6 +21,28 @@ public static partial class SignInForm
         }));
     }
 
+    /// <summary>Whether <paramref name="page"/> is the sign-in page's second step, which asks for the MFA code.</summary>
+    public static bool AsksForCode(string page) => TicketField().IsMatch(page);
+
+    /// <summary>Posts the code step of the sign-in page, as a browser would from <paramref name="page"/> (the step it showed).</summary>
+    public static async Task<HttpResponseMessage> PostCodeAsync(HttpClient client, string page, string code)
+    {
+        var token = AntiforgeryField().Match(page);
+        var ticket = TicketField().Match(page);
+        if (!token.Success || !ticket.Success) throw new InvalidOperationException("The page is not the sign-in page's code step.");
+
+        return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login-mfa",
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
+            ["Mfa.Ticket"] = WebUtility.HtmlDecode(ticket.Groups[1].Value),
+            ["Mfa.Code"] = code,
+        }));
+    }
+
+    [GeneratedRegex("name=\"Mfa.Ticket\" value=\"([^\"]+)\"")]
+    private static partial Regex TicketField();
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 }

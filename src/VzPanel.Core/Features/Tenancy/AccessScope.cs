@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Identity.Tokens;
 
 namespace VzPanel.Core.Features.Tenancy;
 
@@ -30,7 +31,11 @@ public sealed record AccessScope(string ActorName, Guid? UserId, PanelRole? Role
 
     public bool SeesAllTenants => IsSystem || Role is PanelRole.Admin or PanelRole.Support;
 
-    public bool CanWriteInventory => IsSystem || Role is PanelRole.Admin || (Role is PanelRole.Customer && TenantId is not null && !TenantSuspended);
+    /// <summary>Signed in with a read-only API token: sees what the user sees, changes nothing.</summary>
+    public bool ReadOnlyToken { get; init; }
+
+    public bool CanWriteInventory => !ReadOnlyToken
+        && (IsSystem || Role is PanelRole.Admin || (Role is PanelRole.Customer && TenantId is not null && !TenantSuspended));
 
     public static AccessScope ForTenant(Guid tenantId, string actorName = "customer") =>
         new(actorName, null, PanelRole.Customer, tenantId);
@@ -48,6 +53,9 @@ public sealed record AccessScope(string ActorName, Guid? UserId, PanelRole? Role
             : user.IsInRole(nameof(PanelRole.Support)) ? PanelRole.Support
             : user.IsInRole(nameof(PanelRole.Customer)) ? PanelRole.Customer
             : null;
-        return new AccessScope(name, userId, role, role == PanelRole.Customer ? tenantId : null);
+        return new AccessScope(name, userId, role, role == PanelRole.Customer ? tenantId : null)
+        {
+            ReadOnlyToken = user.FindFirstValue(ApiTokenClaims.Scope) == ApiTokenClaims.ReadScope,
+        };
     }
 }
