@@ -50,6 +50,7 @@ public static class DependencyInjection
         services.AddAuthorization(Policies.Add);
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.ConfigureApplicationCookie(SignInCookie.Configure);
+        services.AddWebHardening();
         services.AddIdentityCore<PanelUser>(o =>
             {
                 o.Password.RequiredLength = 12;
@@ -75,10 +76,16 @@ public static class DependencyInjection
 
     public static WebApplication UseVzPanelWeb(this WebApplication app)
     {
+        app.UseKnownProxies();   // first: everything after it sees the client's address and scheme
+        app.UseSecurityHeaders();
+        app.UseAgentPortGuard(KestrelEndpoints.AgentPort(app.Configuration));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseHubOriginCheck();
+        app.UseApiAntiforgery();
         app.UseAccessScopeFromUser();
+        app.UseDeniedAttemptAudit();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -87,6 +94,7 @@ public static class DependencyInjection
         app.MapHealthEndpoints();
         app.MapAccountEndpoints();
         app.MapPanelApi();
+        app.MapAntiforgeryEndpoint();
         app.MapNodeApi();
         app.MapInstanceApi();
         app.MapOperationApi();
