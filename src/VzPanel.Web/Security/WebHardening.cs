@@ -1,3 +1,5 @@
+using VzPanel.Web.Security.Sessions;
+
 namespace VzPanel.Web.Security;
 
 /// <summary>Request hardening (docs/security.md, "Request and session hardening"): registrations in one place.</summary>
@@ -9,6 +11,7 @@ internal static class WebHardening
         services.AddHostPrefixedCookies();
         services.AddSingleton<DeniedAttemptAudit>();
         SignInThrottle.AddSignInThrottle(services);
+        services.AddPanelSessions();
         return services;
     }
 }

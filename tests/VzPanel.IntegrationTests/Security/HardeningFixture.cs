@@ -14,6 +14,7 @@ public sealed class HardeningFixture(PostgresServer server) : PanelFixture(serve
         ["Web__KnownProxies__0"] = "127.0.0.1",
         ["Identity__SignInThrottle__AddressBurst"] = "10",
         ["Identity__SignInThrottle__UserBurst"] = "3",
+        ["Identity__Sessions__HubCheckSeconds"] = "1",   // hub connections of an ended session close within a second, not 30
     };
 
     /// <summary>
@@ -21,6 +22,17 @@ public sealed class HardeningFixture(PostgresServer server) : PanelFixture(serve
     /// addresses would use up its per-user attempts, as an attacker's would.
     /// </summary>
     public const string AdminAddress = "192.0.2.10";
+
+    /// <summary>Like <see cref="ClientFrom"/>, sharing <paramref name="cookies"/> (for a hub connection of the same sign-in).</summary>
+    public HttpClient ClientFrom(string address, CookieContainer cookies)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies })
+        {
+            BaseAddress = Panel.BaseUrl,
+        };
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        return client;
+    }
 
     /// <summary>A client whose requests arrive through the proxy from <paramref name="address"/> (over HTTPS when asked).</summary>
     public HttpClient ClientFrom(string address, bool https = false)
