@@ -25,11 +25,16 @@ public sealed class WebSecurityOptions
     internal IPNetwork[] ParsedNetworks => [.. KnownNetworks.Select(n => IPNetwork.Parse(n))];
 }
 
-internal sealed class WebSecurityOptionsValidator : IValidateOptions<WebSecurityOptions>
+internal sealed class WebSecurityOptionsValidator(IConfiguration configuration) : IValidateOptions<WebSecurityOptions>
 {
     public ValidateOptionsResult Validate(string? name, WebSecurityOptions o)
     {
         var failures = new List<string>();
+        // The framework's switch believes X-Forwarded-* from every sender when no proxy is listed: refused, not obeyed.
+        if (string.Equals(configuration["FORWARDEDHEADERS_ENABLED"], "true", StringComparison.OrdinalIgnoreCase)
+            && o.KnownProxies.Length + o.KnownNetworks.Length == 0)
+            failures.Add("ASPNETCORE_FORWARDEDHEADERS_ENABLED trusts X-Forwarded-For from anyone; remove it and list the reverse proxy "
+                + "under Web:KnownProxies (e.g. Web__KnownProxies__0=127.0.0.1) or Web:KnownNetworks.");
         failures.AddRange(o.KnownProxies.Where(p => !IPAddress.TryParse(p, out _))
             .Select(p => $"Web:KnownProxies: '{p}' is not an IP address."));
         failures.AddRange(o.KnownNetworks.Where(n => !IPNetwork.TryParse(n, out _))
