@@ -22,4 +22,19 @@ public sealed class UntrustedProxyTests(PanelFixture fixture) : IClassFixture<Pa
         var audit = await db.AuditEvents.Where(a => a.Action == "auth.sign-in" && a.Actor == "admin").ToListAsync(ct);
         audit.ShouldAllBe(a => Equals(a.SourceAddress, IPAddress.Loopback));   // the connection's address, not the claimed one
     }
+
+    [Fact]
+    public async Task FrameworkSwitchThatTrustsEveryone_WithoutAListedProxy_StopsTheStart()
+    {
+        var (exitCode, output) = await PanelProcess.RunToExitAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Panel"] = fixture.Database.ConnectionString,
+            ["Panel__DataDirectory"] = fixture.DataDirectory,
+            ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
+        });
+
+        exitCode.ShouldNotBe(0);
+        output.ShouldContain("ASPNETCORE_FORWARDEDHEADERS_ENABLED trusts X-Forwarded-For from anyone");
+        output.ShouldContain("Web:KnownProxies");
+    }
 }
