@@ -74,6 +74,7 @@ public sealed class DeniedAttemptAudit(IServiceScopeFactory scopes, TimeProvider
     {
         foreach (var (key, recent) in _recent)
             if (now - recent.Since >= Window) _recent.TryRemove(key, out _);
+        if (_recent.Count >= MaxTracked) _recent.Clear();   // a flood from ever new actors: new rows then, but bounded memory
     }
 
     public void Dispose() => _gate.Dispose();

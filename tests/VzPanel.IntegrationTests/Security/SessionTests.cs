@@ -65,6 +65,18 @@ public sealed class SessionTests(HardeningFixture fixture) : IClassFixture<Harde
     }
 
     [Fact]
+    public async Task SignOut_WithoutTheAntiforgeryToken_IsRefused_AndTheSessionStays()
+    {
+        await fixture.Database.CreateUserAsync("session-forged-out", PanelRole.Support);
+        using var browser = await fixture.SignedInFromAsync("192.0.2.55", "session-forged-out", TestUsers.Password);
+        browser.DefaultRequestHeaders.Remove("X-VzPanel-CSRF");
+
+        (await browser.PostAsync("/account/logout", null, _ct)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        (await browser.GetAsync("/api/v1/me", _ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task PasswordChangedElsewhere_ClosesTheHubConnectionsOfTheOldPassword()
     {
         var user = await fixture.Database.CreateUserAsync("session-stamp", PanelRole.Support);
