@@ -52,6 +52,7 @@ public static class DependencyInjection
         services.AddApiTokenAuthentication();   // Bearer vzp_… on /api; the default scheme picks token or cookie
         services.AddStaffMfaGate();
         services.ConfigureApplicationCookie(SignInCookie.Configure);
+        services.AddWebHardening();
         services.AddIdentityCore<PanelUser>(o =>
             {
                 o.Password.RequiredLength = 12;
@@ -77,12 +78,18 @@ public static class DependencyInjection
 
     public static WebApplication UseVzPanelWeb(this WebApplication app)
     {
+        app.UseKnownProxies();   // first: everything after it sees the client's address and scheme
+        app.UseSecurityHeaders();
+        app.UseAgentPortGuard(KestrelEndpoints.AgentPort(app.Configuration));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseHubOriginCheck();
+        app.UseApiAntiforgery();
         app.UseAccessScopeFromUser();
         app.UseReadOnlyTokens();
         app.UseStaffMfaGate();
+        app.UseDeniedAttemptAudit();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -92,6 +99,7 @@ public static class DependencyInjection
         app.MapAccountEndpoints();
         app.MapMeSecurityApi();
         app.MapPanelApi();
+        app.MapAntiforgeryEndpoint();
         app.MapNodeApi();
         app.MapInstanceApi();
         app.MapOperationApi();

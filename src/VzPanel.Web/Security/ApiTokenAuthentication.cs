@@ -40,12 +40,13 @@ public static class PanelAuthentication
     {
         if (context.User.FindFirstValue(ApiTokenClaims.Scope) == ApiTokenClaims.ReadScope && !IsSafe(context.Request.Method))
         {
-            await context.RequestServices.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry("auth.denied",
+            await context.RequestServices.GetRequiredService<DeniedAttemptAudit>().RecordAsync(
+                AccessScope.FromPrincipal(context.User) with { SourceAddress = context.Connection.RemoteIpAddress }, new AuditEntry("auth.denied",
                 $"Refused {context.Request.Method} {context.Request.Path}: a read-only API token cannot change anything.")
             {
                 TargetType = "api-token",
                 TargetId = context.User.FindFirstValue(ApiTokenClaims.TokenId),
-            }, context.RequestAborted);
+            }, CancellationToken.None);
             await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Read-only token",
                 detail: "This API token has the 'read' scope; create a 'write' token to make changes.",
                 extensions: new Dictionary<string, object?> { ["code"] = ReadOnlyToken }).ExecuteAsync(context);

@@ -43,8 +43,8 @@ public static class StaffMfaGate
         var path = context.Request.Path;
         if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs"))
         {
-            await context.RequestServices.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry("auth.denied",
-                $"Refused {context.Request.Method} {path}: staff accounts must set up two-factor sign-in first."), context.RequestAborted);
+            await context.RequestServices.GetRequiredService<DeniedAttemptAudit>().RecordAsync(context, "auth.denied",
+                $"Refused {context.Request.Method} {path}: staff accounts must set up two-factor sign-in first.", CancellationToken.None);
             await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Two-factor sign-in required",
                 detail: $"Staff accounts must set up two-factor sign-in first: POST /api/v1/me/mfa/totp, or the page {SetupPath}.",
                 extensions: new Dictionary<string, object?> { ["code"] = MfaRequired }).ExecuteAsync(context);

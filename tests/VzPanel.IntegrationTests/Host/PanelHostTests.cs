@@ -111,9 +111,10 @@ public sealed class PanelHostTests(PanelFixture fixture) : IClassFixture<PanelFi
         var fifth = await SignInForm.PostAsync(client, "lock-me", "wrong-5");
         var withRightPassword = await SignInForm.PostAsync(client, "lock-me", TestUsers.Password);
 
-        (await fifth.Content.ReadAsStringAsync(ct)).ShouldContain("This account is locked");
+        // Locked, and told in the same words as a wrong password, so nobody learns from them that the account exists.
+        (await fifth.Content.ReadAsStringAsync(ct)).ShouldContain("Wrong user name or password. After repeated failures an account is locked");
         withRightPassword.StatusCode.ShouldBe(HttpStatusCode.OK);        // the form again, no redirect into the panel
-        (await withRightPassword.Content.ReadAsStringAsync(ct)).ShouldContain("This account is locked");
+        (await withRightPassword.Content.ReadAsStringAsync(ct)).ShouldContain("Wrong user name or password. After repeated failures an account is locked");
         await using var db = fixture.Database.CreateContext();
         var stored = await db.Users.SingleAsync(u => u.Id == user.Id, ct);
         stored.LockoutEnd.ShouldNotBeNull().ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(10));

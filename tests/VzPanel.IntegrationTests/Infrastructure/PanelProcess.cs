@@ -122,10 +122,20 @@ public sealed partial class PanelProcess : IAsyncDisposable
         info.Environment["Panel__LocalAgents__Count"] = "0";
         // Tests sign staff in with a password alone; the MFA gate's own tests pass Identity__RequireStaffMfa=true.
         info.Environment["Identity__RequireStaffMfa"] = "false";
+        // Test panels sign dozens of accounts in from loopback within seconds, far past the production sign-in limits;
+        // the throttle's own tests set its defaults back (SignInThrottleTests).
+        foreach (var (k, v) in RelaxedSignInThrottle) info.Environment[k] = v;
         foreach (var (k, v) in environment) info.Environment[k] = v;
         info.Environment["Agents__Listen"] = $"127.0.0.1:{agentPort}";
         return info;
     }
+
+    /// <summary>Sign-in limits no test that is not about throttling reaches.</summary>
+    public static IReadOnlyDictionary<string, string> RelaxedSignInThrottle { get; } = new Dictionary<string, string>
+    {
+        ["Identity__SignInThrottle__AddressBurst"] = "10000",
+        ["Identity__SignInThrottle__UserBurst"] = "10000",
+    };
 
     public HttpClient CreateClient(bool followRedirects = false) =>
         new(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true, CookieContainer = new CookieContainer() })

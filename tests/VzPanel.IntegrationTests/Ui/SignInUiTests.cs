@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using VzPanel.Core.Features.Identity;
 using VzPanel.IntegrationTests.Infrastructure;
@@ -60,7 +61,7 @@ public sealed class SignInUiTests(PanelFixture fixture, BrowserServer browser) :
     }
 
     [Fact]
-    public async Task SignIn_WrongPasswordsInTheBrowser_LockTheAccountAndSayWhy()
+    public async Task SignIn_WrongPasswordsInTheBrowser_LockTheAccount_WithoutTellingWhetherItExists()
     {
         await fixture.Database.CreateUserAsync("ui-lock", PanelRole.Support);
         var page = await browser.NewPageAsync(fixture.Panel.BaseUrl);
@@ -74,7 +75,11 @@ public sealed class SignInUiTests(PanelFixture fixture, BrowserServer browser) :
             await Assertions.Expect(page.GetByTestId("login-message")).ToBeVisibleAsync();
         }
 
-        await Assertions.Expect(page.GetByTestId("login-message")).ToContainTextAsync("locked after too many failed sign-ins");
+        // The same words as for a wrong password or an unknown name: nothing tells an outsider the account exists.
+        await Assertions.Expect(page.GetByTestId("login-message")).ToHaveTextAsync(
+            "Wrong user name or password. After repeated failures an account is locked for 15 minutes; an admin can unlock it.");
+        await using (var db = fixture.Database.CreateContext())
+            (await db.Users.SingleAsync(u => u.UserName == "ui-lock")).LockoutEnd.ShouldNotBeNull();
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserServer.ScreenshotDirectory, "sign-in-locked.png") });
     }
 
