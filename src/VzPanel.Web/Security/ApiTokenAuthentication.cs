@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Identity.Tokens;
+using VzPanel.Core.Features.Tenancy;
 
 namespace VzPanel.Web.Security;
 
