@@ -9,6 +9,7 @@ using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Dashboard;
 using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Identity;
+using VzPanel.Core.Features.Identity.Users;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Instances.Operations;
 using VzPanel.Core.Features.Migration;
@@ -74,6 +75,7 @@ public static class DependencyInjection
         builder.Services.AddHostedService<OperationRequeuer>();
         builder.Services.AddHostedService<ReplicaEventBridge>();
         builder.Services.AddScoped<FirstAdminBootstrapper>();
+        builder.Services.AddVzPanelUsers();
         builder.Services.AddScoped<INodeQueries, NodeQueries>();
         builder.Services.AddSingleton<AgentCertificateAuthority>();
         builder.Services.AddSingleton<AgentChannels>();

@@ -90,6 +90,7 @@ public static class DependencyInjection
         app.MapNodeApi();
         app.MapInstanceApi();
         app.MapOperationApi();
+        app.MapUserApi();
         app.MapHub<EventsHub>(EventsHub.Path);
         app.MapJobDashboard();
         app.MapGrpcService<PanelGatewayService>().RequireHost($"*:{KestrelEndpoints.AgentPort(app.Configuration)}").AllowAnonymous();
