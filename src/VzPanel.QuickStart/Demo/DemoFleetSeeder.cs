@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Data;
-using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Templates;
-using VzPanel.Core.Features.Tenancy;
 using CoreKind = VzPanel.Core.Features.Instances.InstanceKind;
 
 namespace VzPanel.QuickStart.Demo;
@@ -37,12 +35,7 @@ internal sealed class DemoFleetSeeder(IDbContextFactory<VzPanelDbContext> dbFact
             new Template { Name = "ubuntu-24.04-x86_64", Kind = CoreKind.Ct, Version = "24.04", Description = "Ubuntu 24.04 LTS", CreatedAt = now },
             new Template { Name = "almalinux-9-x86_64", Kind = CoreKind.Vm, Version = "9.5", Description = "AlmaLinux 9 cloud image", CreatedAt = now },
             new Template { Name = "debian-12-cloud", Kind = CoreKind.Vm, Version = "20261101", Description = "Debian 12 cloud image", CreatedAt = now });
-        var plan = new Plan { Name = "PAYG Standard", PricePerGiBHour = 0.004m, PricePerVCpuHour = 0.01m };
-        db.Plans.Add(plan);
-        var tenants = Servers.Select(s => s.Tenant).Distinct()
-            .ToDictionary(name => name, name => new Tenant { Name = name, PlanId = plan.Id, CreatedAt = now });
-        db.Tenants.AddRange(tenants.Values);
-        await db.SaveChangesAsync(ct);
+        var tenants = await DemoTenants.EnsureAsync(db, now, ct);   // the demo logins may have made them already
 
         var nodes = await OnlineNodesAsync(ct);
         foreach (var server in Servers.Where(s => nodes.ContainsKey(s.Node)))
