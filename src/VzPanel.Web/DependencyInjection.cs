@@ -34,6 +34,7 @@ public static class DependencyInjection
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddScoped<LiveUpdates>();   // one per circuit: how every page follows panel events
+        services.AddScoped<Components.Pages.Users.UserActions>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddExceptionHandler<ProblemExceptionHandler>();
