@@ -207,7 +207,7 @@ public sealed class UserServiceTests(PostgresServer server) : IAsyncLifetime
         (await AsAsync(customer, c => c.LockAsync(_adminId, default))).Error.ShouldNotBeNull().Code.ShouldBe(ErrorCodes.Forbidden);
         (await AsAsync(customer, c => c.IssueResetLinkAsync(_adminId, default))).Error.ShouldNotBeNull().Code.ShouldBe(ErrorCodes.Forbidden);
         await using (var scope = Scope(customer))
-            (await scope.ServiceProvider.GetRequiredService<IUserQueries>().ListAsync(default)).Error.ShouldNotBeNull().Code.ShouldBe(ErrorCodes.Forbidden);
+            (await scope.ServiceProvider.GetRequiredService<IUserQueries>().ListAsync(TestContext.Current.CancellationToken)).Error.ShouldNotBeNull().Code.ShouldBe(ErrorCodes.Forbidden);
 
         await using var db = _db.CreateContext();
         (await db.AuditEvents.CountAsync(a => a.Action == "user.denied", TestContext.Current.CancellationToken)).ShouldBe(3);
