@@ -76,4 +76,37 @@ public sealed class UsersUiTests(PanelFixture fixture, BrowserServer browser) : 
         await Assertions.Expect(support.GetByTestId("add-user")).ToHaveCountAsync(0);
         await Assertions.Expect(support.GetByTestId("reset-admin")).ToHaveCountAsync(0);
     }
+    [Fact]
+    public async Task AddUserDialog_CreatesACustomerWithALink_ShownOnceWithACopyButton()
+    {
+        var tenant = await fixture.Database.TenantAsync($"Dialog {Guid.NewGuid():N}"[..14]);
+        var page = await browser.SignedInPageAsync(fixture.Panel.BaseUrl, "admin", fixture.AdminPassword);
+        await page.GotoAsync("/users");
+        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        await page.GetByTestId("add-user").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await dialog.GetByTestId("user-name").FillAsync("ui-dialog-customer");
+        await dialog.GetByTestId("user-display-name").FillAsync("Dialog Customer");
+        await ChooseAsync(page, "user-tenant", tenant.Name);
+        await page.GetByTestId("user-submit").ClickAsync();
+
+        var link = page.Locator("[data-testid=password-link-dialog] textarea");
+        await Assertions.Expect(link).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/account/set-password\\?token=[A-Za-z0-9_-]{43}$"));
+        await Assertions.Expect(page.GetByTestId("copy-password-link")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserServer.ScreenshotDirectory, "users-created-link.png") });
+        await page.GetByTestId("password-link-done").ClickAsync();
+
+        var row = page.Locator("tr", new() { Has = page.GetByTestId("user-ui-dialog-customer") });
+        await Assertions.Expect(row).ToContainTextAsync("Customer");
+        await Assertions.Expect(row).ToContainTextAsync(tenant.Name);
+    }
+
+    /// <summary>Picks an item of a MudSelect (its list opens in a popover outside the field).</summary>
+    private static async Task ChooseAsync(IPage page, string testId, string item)
+    {
+        await page.GetByTestId(testId).ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = item }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+    }
 }
