@@ -11,6 +11,7 @@ using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Identity.Mfa;
 using VzPanel.Core.Features.Identity.Tokens;
+using VzPanel.Core.Features.Identity.Users;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Instances.Operations;
 using VzPanel.Core.Features.Migration;
@@ -79,6 +80,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<FirstAdminBootstrapper>();
         builder.Services.AddScoped<MfaService>();
         builder.Services.AddScoped<ApiTokenService>();
+        builder.Services.AddVzPanelUsers();
         builder.Services.AddScoped<INodeQueries, NodeQueries>();
         builder.Services.AddSingleton<AgentCertificateAuthority>();
         builder.Services.AddSingleton<AgentChannels>();

@@ -35,6 +35,9 @@ public static class QuickStartHost
             if (database is null) return null;
             // The first hosted service, so it stops last: after the agents, the jobs and every other user of the database.
             builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
+            // The embedded default shows every role: a login per demo customer and a support login, made on the first start.
+            builder.Services.AddSingleton<DemoLogins>();
+            builder.Services.AddScoped<DemoLoginSeeder>();
         }
         builder.Services.AddOptions<LocalAgentOptions>().BindConfiguration(LocalAgentOptions.Section);
         builder.Services.AddScoped<DemoFleetSeeder>();

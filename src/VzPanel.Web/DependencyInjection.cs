@@ -34,6 +34,7 @@ public static class DependencyInjection
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddScoped<LiveUpdates>();   // one per circuit: how every page follows panel events
+        services.AddScoped<Components.Pages.Users.UserActions>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -104,6 +105,7 @@ public static class DependencyInjection
         app.MapInstanceApi();
         app.MapOperationApi();
         app.MapTenantApi();
+        app.MapUserApi();
         app.MapHub<EventsHub>(EventsHub.Path);
         app.MapJobDashboard();
         app.MapGrpcService<PanelGatewayService>().RequireHost($"*:{KestrelEndpoints.AgentPort(app.Configuration)}").AllowAnonymous();

@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Data;
-using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Templates;
-using VzPanel.Core.Features.Tenancy;
 using CoreKind = VzPanel.Core.Features.Instances.InstanceKind;
 
 namespace VzPanel.QuickStart.Demo;
@@ -16,12 +14,6 @@ namespace VzPanel.QuickStart.Demo;
 internal sealed class DemoFleetSeeder(IDbContextFactory<VzPanelDbContext> dbFactory, IInstanceCommands commands, TimeProvider clock, ILogger<DemoFleetSeeder> logger)
 {
     // Room to grow, but close enough to the limits that the customers' quota cards show something (the servers below fit).
-    private static readonly Dictionary<string, TenantQuotas> DemoQuotas = new()
-    {
-        ["Acme Hosting"] = new() { MaxServers = 5, MaxMemoryMiB = 16 * 1024, MaxGuaranteedMiB = 12 * 1024, MaxVCpus = 12, MaxDiskGiB = 100 },
-        ["Globex Shop"] = new() { MaxServers = 3, MaxMemoryMiB = 8 * 1024, MaxGuaranteedMiB = 4 * 1024, MaxVCpus = 6, MaxDiskGiB = 50 },
-    };
-
     private sealed record DemoServer(string Name, string Tenant, string Node, CoreKind Kind, string Template, long MemoryMiB, int Guarantee, int VCpus, bool Running);
 
     private static readonly DemoServer[] Servers =
@@ -44,15 +36,7 @@ internal sealed class DemoFleetSeeder(IDbContextFactory<VzPanelDbContext> dbFact
             new Template { Name = "ubuntu-24.04-x86_64", Kind = CoreKind.Ct, Version = "24.04", Description = "Ubuntu 24.04 LTS", CreatedAt = now },
             new Template { Name = "almalinux-9-x86_64", Kind = CoreKind.Vm, Version = "9.5", Description = "AlmaLinux 9 cloud image", CreatedAt = now },
             new Template { Name = "debian-12-cloud", Kind = CoreKind.Vm, Version = "20261101", Description = "Debian 12 cloud image", CreatedAt = now });
-        var plan = new Plan { Name = "PAYG Standard", PricePerGiBHour = 0.004m, PricePerVCpuHour = 0.01m };
-        db.Plans.Add(plan);
-        var tenants = Servers.Select(s => s.Tenant).Distinct().ToDictionary(name => name, name => new Tenant
-        {
-            Name = name, PlanId = plan.Id, CreatedAt = now, ContactEmail = $"ops@{name.Split(' ')[0].ToLowerInvariant()}.example",
-            Quotas = DemoQuotas.GetValueOrDefault(name, TenantQuotas.None),
-        });
-        db.Tenants.AddRange(tenants.Values);
-        await db.SaveChangesAsync(ct);
+        var tenants = await DemoTenants.EnsureAsync(db, now, ct);   // the demo logins may have made them already
 
         var nodes = await OnlineNodesAsync(ct);
         foreach (var server in Servers.Where(s => nodes.ContainsKey(s.Node)))

@@ -5,6 +5,7 @@ using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Nodes.Pki;
 using VzPanel.Core.Options;
 using VzPanel.Core.Features.Tenancy;
+using VzPanel.QuickStart.Demo;
 
 namespace VzPanel.Web.Hosting;
 
@@ -23,6 +24,8 @@ internal static class PanelInitialization
         var firstAdmin = await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
         await app.Services.GetRequiredService<AgentCertificateAuthority>()
             .InitializeAsync(AgentServerNames(app.Services.GetRequiredService<IOptions<AgentOptions>>().Value), app.Lifetime.ApplicationStopping);
+        if (firstAdmin is not null && scope.ServiceProvider.GetService<DemoLoginSeeder>() is { } demoLogins)
+            await demoLogins.CreateAsync(app.Lifetime.ApplicationStopping);   // a fresh quick start: printed with the admin's
         if (!resetAdminPassword) return firstAdmin;
 
         var reset = await scope.ServiceProvider.GetRequiredService<FirstAdminBootstrapper>().ResetPasswordAsync(app.Lifetime.ApplicationStopping);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using VzPanel.Core.Features.Identity;
+using VzPanel.QuickStart.Demo;
 
 namespace VzPanel.Web.Hosting;
 
@@ -21,6 +22,7 @@ internal static class StartupBanner
             Console.WriteLine("  First admin account (shown only this once, write it down):");
             Console.WriteLine($"    user:     {firstAdmin.UserName}");
             Console.WriteLine($"    password: {firstAdmin.Password}");
+            PrintDemoLogins(app);
         }
         else
         {
@@ -29,6 +31,17 @@ internal static class StartupBanner
         }
         Console.WriteLine("  Press Ctrl+C to stop.");
         Console.WriteLine();
+    }
+
+    /// <summary>The quick start's customer and support logins, made with the admin (only on a fresh embedded default).</summary>
+    private static void PrintDemoLogins(WebApplication app)
+    {
+        foreach (var login in app.Services.GetService<DemoLogins>()?.Created ?? [])
+        {
+            Console.WriteLine($"  {login.Description}:");
+            Console.WriteLine($"    user:     {login.UserName}");
+            Console.WriteLine($"    password: {login.Password}");
+        }
     }
 
     public static void PrintReset(FirstAdmin admin)

@@ -14,10 +14,11 @@ internal static class ApiAntiforgery
 {
     public const string HeaderName = "X-VzPanel-CSRF";
     public const string Code = "csrf";
+    public const string TokenPath = "/api/v1/antiforgery";
 
     public static IEndpointRouteBuilder MapAntiforgeryEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/antiforgery", (IAntiforgery antiforgery, HttpContext http) =>
+        app.MapGet(TokenPath, (IAntiforgery antiforgery, HttpContext http) =>
             {
                 var tokens = antiforgery.GetAndStoreTokens(http);
                 return TypedResults.Ok(new AntiforgeryResponse(tokens.HeaderName ?? HeaderName, tokens.RequestToken!));

@@ -74,7 +74,7 @@ public static class StaffMfaGate
     public static bool IsAlwaysAllowed(PathString path) =>
         path.StartsWithSegments(SignInCookie.LoginPath) || path.StartsWithSegments("/account/logout")
         || path.StartsWithSegments("/account/access-denied") || path.StartsWithSegments(SetupPath)
-        || path.StartsWithSegments("/api/v1/me/mfa") || path.Equals("/api/v1/me")
+        || path.StartsWithSegments("/api/v1/me/mfa") || path.Equals("/api/v1/me") || path.Equals(ApiAntiforgery.TokenPath)
         || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content")
         || path.StartsWithSegments("/health");
 

@@ -41,6 +41,10 @@ public sealed partial class PanelProcess : IAsyncDisposable
     /// <summary>The one-time admin password the panel printed, if it printed one.</summary>
     public string? PrintedAdminPassword => PasswordLine().Match(Output) is { Success: true } m ? m.Groups[1].Value : null;
 
+    /// <summary>Every login the panel printed (a <c>user:</c> line followed by a <c>password:</c> line), in the order printed.</summary>
+    public IReadOnlyList<(string UserName, string Password)> PrintedLogins =>
+        [.. LoginLines().Matches(Output).Select(m => (m.Groups[1].Value, m.Groups[2].Value))];
+
     /// <summary>
     /// The quick start as `./vzpanel run` runs it: no connection string (the embedded database in
     /// <paramref name="dataDirectory"/>), three sim agents, and the real nodes asked for (vm-1 on libvirt, ct-1 on LXC).
@@ -261,4 +265,7 @@ public sealed partial class PanelProcess : IAsyncDisposable
 
     [GeneratedRegex(@"password:\s+(\S+)")]
     private static partial Regex PasswordLine();
+
+    [GeneratedRegex(@"user:\s+(\S+)\s*\r?\n\s*password:\s+(\S+)")]
+    private static partial Regex LoginLines();
 }

@@ -54,13 +54,15 @@ public static partial class SignInForm
         var ticket = TicketField().Match(page);
         if (!token.Success || !ticket.Success) throw new InvalidOperationException("The page is not the sign-in page's code step.");
 
-        return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "login-mfa",
             ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
             ["Mfa.Ticket"] = WebUtility.HtmlDecode(ticket.Groups[1].Value),
             ["Mfa.Code"] = code,
         }));
+        if (response.StatusCode == HttpStatusCode.Redirect) await SendAntiforgeryHeaderAsync(client);
+        return response;
     }
 
     [GeneratedRegex("name=\"Mfa.Ticket\" value=\"([^\"]+)\"")]

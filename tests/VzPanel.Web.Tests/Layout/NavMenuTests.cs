@@ -44,4 +44,23 @@ public sealed class NavMenuTests : VzPanelTestContext
         jobs.GetAttribute("href").ShouldBe("/hangfire");
         jobs.GetAttribute("target").ShouldBe("_self");
     }
+    [Fact]
+    public void Render_UsersForStaffOnly_MyAccountForEveryone()
+    {
+        AddAuthorization().SetAuthorized("alice").SetRoles("Customer").SetPolicies(Policies.SignedIn, Policies.ManageInstances);
+        var customer = Render<NavMenu>();
+        customer.FindAll("[data-testid=nav-users]").ShouldBeEmpty();
+        customer.Find("[data-testid=nav-my-account]").GetAttribute("href").ShouldBe("/account");
+    }
+
+    [Fact]
+    public void Render_ForSupport_LinksTheUsersPage()
+    {
+        AddAuthorization().SetAuthorized("support").SetRoles("Support").SetPolicies(Policies.SignedIn, Policies.Staff);
+
+        var cut = Render<NavMenu>();
+
+        cut.Find("[data-testid=nav-users]").GetAttribute("href").ShouldBe("/users");
+        cut.Find("[data-testid=nav-my-account]").GetAttribute("href").ShouldBe("/account");
+    }
 }
