@@ -25,7 +25,7 @@ internal static class TenantApi
 
         change.MapPost("/", async (TenantDraft draft, ITenantCommands commands, CancellationToken ct) =>
                 (await commands.CreateAsync(draft, ct)).ToHttp(t => TypedResults.Created($"/api/v1/tenants/{t.Id}", t)))
-            .WithSummary("Add a customer account: name (unique), contactEmail, planId, quotas; 409 tenant-name-taken for a name in use.");
+            .WithSummary("Add a customer account: name (unique), contactEmail, planId, quotas; 409 tenant_name_taken for a name in use.");
 
         change.MapMethods("/{id:guid}", [HttpMethods.Patch], async (Guid id, TenantChange change, ITenantCommands commands, CancellationToken ct) =>
                 (await commands.UpdateAsync(id, change, ct)).ToHttp(TypedResults.Ok))
@@ -34,7 +34,7 @@ internal static class TenantApi
 
         change.MapDelete("/{id:guid}", async (Guid id, ITenantCommands commands, CancellationToken ct) =>
                 (await commands.DeleteAsync(id, ct)).ToHttp(_ => TypedResults.NoContent()))
-            .WithSummary("Delete a customer account; 409 tenant-in-use with the count while it has servers or users.");
+            .WithSummary("Delete a customer account; 409 tenant_in_use with the count while it has servers or users.");
 
         app.MapGet("/api/v1/plans", (ITenantQueries queries, CancellationToken ct) => queries.PlansAsync(ct))
             .RequireAuthorization(Policies.Staff).WithTags("Tenants").WithSummary("The plans a customer account can be put on (id, name).");

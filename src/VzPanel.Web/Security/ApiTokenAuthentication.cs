@@ -22,8 +22,8 @@ public static class PanelAuthentication
     /// <summary>Personal API tokens (<c>vzp_…</c>), accepted on <c>/api</c> only.</summary>
     public const string ApiTokenScheme = "ApiToken";
 
-    public const string TokenInvalid = "token-invalid";
-    public const string ReadOnlyToken = "read-only-token";
+    public const string TokenInvalid = "token_invalid";
+    public const string ReadOnlyToken = "read_only_token";
 
     public static bool HasBearer(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);

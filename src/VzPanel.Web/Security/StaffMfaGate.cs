@@ -19,13 +19,13 @@ public sealed class StaffMfaOptions
 
 /// <summary>
 /// While <see cref="StaffMfaOptions.RequireStaffMfa"/> is on, a staff account without MFA reaches only its MFA setup:
-/// pages redirect to <see cref="SetupPath"/>, the API answers 403 <c>mfa-required</c> (except the caller's own MFA routes
+/// pages redirect to <see cref="SetupPath"/>, the API answers 403 <c>mfa_required</c> (except the caller's own MFA routes
 /// and <c>/api/v1/me</c>). Checked against the database on each request, so turning MFA on takes effect at once.
 /// </summary>
 public static class StaffMfaGate
 {
     public const string SetupPath = "/account/mfa";
-    public const string MfaRequired = "mfa-required";
+    public const string MfaRequired = "mfa_required";
 
     public static void AddStaffMfaGate(this IServiceCollection services) =>
         services.AddOptions<StaffMfaOptions>().BindConfiguration(StaffMfaOptions.Section).ValidateOnStart();

@@ -57,7 +57,7 @@ public sealed class AccountSecurityApiTests(PanelFixture fixture) : IClassFixtur
         foreach (var refused in new[] { stop, createToken, revokeItself })
         {
             refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-            (await CodeOfAsync(refused)).ShouldBe("read-only-token");
+            (await CodeOfAsync(refused)).ShouldBe("read_only_token");
         }
         await using var db = fixture.Database.CreateContext();
         (await db.Operations.CountAsync(o => o.TargetId == instance.Id, ct)).ShouldBe(0);
@@ -90,7 +90,7 @@ public sealed class AccountSecurityApiTests(PanelFixture fixture) : IClassFixtur
         foreach (var answer in answers)
         {
             answer.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-            (await CodeOfAsync(answer)).ShouldBe("token-invalid");
+            (await CodeOfAsync(answer)).ShouldBe("token_invalid");
         }
         (await admin.Http.GetAsync("/api/v1/instances", ct)).StatusCode.ShouldBe(HttpStatusCode.OK);   // the cookie alone still works
     }
@@ -119,7 +119,7 @@ public sealed class AccountSecurityApiTests(PanelFixture fixture) : IClassFixtur
         foreach (var answer in new[] { await lockedClient.GetAsync("/api/v1/me", ct), await deletedClient.GetAsync("/api/v1/me", ct) })
         {
             answer.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-            (await CodeOfAsync(answer)).ShouldBe("token-invalid");
+            (await CodeOfAsync(answer)).ShouldBe("token_invalid");
         }
     }
 
@@ -156,7 +156,7 @@ public sealed class AccountSecurityApiTests(PanelFixture fixture) : IClassFixtur
         var totp = new Totp(Base32Encoding.ToBytes(secret));
         var wrong = await first.Http.PostAsJsonAsync("/api/v1/me/mfa/totp/confirm", new { code = totp.ComputeTotp() == "000000" ? "111111" : "000000" }, ct);
         wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await CodeOfAsync(wrong)).ShouldBe("mfa-code-invalid");
+        (await CodeOfAsync(wrong)).ShouldBe("mfa_code_invalid");
         var confirmed = await first.Http.PostAsJsonAsync("/api/v1/me/mfa/totp/confirm", new { code = totp.ComputeTotp() }, ct);
         confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
         var recovery = (await confirmed.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("recoveryCodes")

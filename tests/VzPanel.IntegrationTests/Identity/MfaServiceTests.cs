@@ -75,9 +75,9 @@ public sealed class MfaServiceTests(PostgresServer server) : IAsyncLifetime
 
         var result = await _mfa.ConfirmAsync(user.Id, wrong, ct);
 
-        result.Error!.Code.ShouldBe("mfa-code-invalid");
+        result.Error!.Code.ShouldBe("mfa_code_invalid");
         (await StoredUserAsync(user.Id)).MfaEnabledAt.ShouldBeNull();
-        (await _mfa.ConfirmAsync(user.Id, CodeAt(setup.Secret, _clock.GetUtcNow().AddMinutes(-5)), ct)).Error!.Code.ShouldBe("mfa-code-invalid");
+        (await _mfa.ConfirmAsync(user.Id, CodeAt(setup.Secret, _clock.GetUtcNow().AddMinutes(-5)), ct)).Error!.Code.ShouldBe("mfa_code_invalid");
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class MfaServiceTests(PostgresServer server) : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var (user, _, codes) = await EnabledUserAsync("mfa-disable");
 
-        (await _mfa.DisableAsync(user.Id, "000000", "not-the-password", ct)).Error!.Code.ShouldBe("mfa-code-invalid");
+        (await _mfa.DisableAsync(user.Id, "000000", "not-the-password", ct)).Error!.Code.ShouldBe("mfa_code_invalid");
         (await StoredUserAsync(user.Id)).MfaEnabledAt.ShouldNotBeNull();
 
         (await _mfa.DisableAsync(user.Id, null, TestUsers.Password, ct)).IsSuccess.ShouldBeTrue();

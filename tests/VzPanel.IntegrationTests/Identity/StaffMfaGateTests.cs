@@ -30,7 +30,7 @@ public sealed class StaffMfaGateTests(StaffMfaPanelFixture fixture) : IClassFixt
         var tokens = await support.Http.PostAsJsonAsync("/api/v1/me/tokens", new { name = "sneaky", scope = "read" }, ct);
 
         instances.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await instances.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("code").GetString().ShouldBe("mfa-required");
+        (await instances.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("code").GetString().ShouldBe("mfa_required");
         tokens.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         page.Headers.Location!.ToString().ShouldBe("/account/mfa");

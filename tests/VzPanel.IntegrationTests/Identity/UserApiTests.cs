@@ -49,7 +49,7 @@ public sealed class UserApiTests(PanelFixture fixture) : IClassFixture<PanelFixt
 
             var wrong = await customer.Http.PutAsJsonAsync("/api/v1/me/password", new { currentPassword = "nope-nope-nope", newPassword = "Another-password-43" }, ct);
             wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-            (await wrong.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("code").GetString().ShouldBe("wrong-password");
+            (await wrong.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("code").GetString().ShouldBe("wrong_password");
             var changed = await customer.Http.PutAsJsonAsync("/api/v1/me/password", new { currentPassword = Password, newPassword = "Another-password-43" }, ct);
             changed.StatusCode.ShouldBe(HttpStatusCode.NoContent);
             (await customer.Http.GetAsync("/api/v1/me", ct)).StatusCode.ShouldBe(HttpStatusCode.OK);   // this session stays signed in
@@ -85,21 +85,21 @@ public sealed class UserApiTests(PanelFixture fixture) : IClassFixture<PanelFixt
         await using var admin = await AdminAsync();
 
         (await CreateAsync(admin, new { userName = "no-tenant", role = "Customer", password = Password }, HttpStatusCode.BadRequest))
-            .GetProperty("code").GetString().ShouldBe("tenant-required");
+            .GetProperty("code").GetString().ShouldBe("tenant_required");
         (await CreateAsync(admin, new { userName = "staff-tenant", role = "Support", tenantId = tenant.Id, password = Password }, HttpStatusCode.BadRequest))
-            .GetProperty("code").GetString().ShouldBe("tenant-not-allowed");
+            .GetProperty("code").GetString().ShouldBe("tenant_not_allowed");
         var weak = await CreateAsync(admin, new { userName = "weak", role = "Customer", tenantId = tenant.Id, password = "abc" }, HttpStatusCode.BadRequest);
-        weak.GetProperty("code").GetString().ShouldBe("weak-password");
+        weak.GetProperty("code").GetString().ShouldBe("weak_password");
         weak.GetProperty("errors").GetProperty("password").EnumerateArray().Select(e => e.GetString())
             .ShouldContain("Passwords must be at least 12 characters.");
         (await CreateAsync(admin, new { userName = "admin", role = "Admin", password = Password }, HttpStatusCode.Conflict))
-            .GetProperty("code").GetString().ShouldBe("user-name-taken");
+            .GetProperty("code").GetString().ShouldBe("user_name_taken");
 
         var users = await admin.Http.GetFromJsonAsync<JsonElement[]>("/api/v1/users", ct);
         var adminId = users!.Single(u => u.GetProperty("userName").GetString() == "admin").GetProperty("id").GetGuid();
         var lastAdmin = await admin.Http.DeleteAsync($"/api/v1/users/{adminId}", ct);
         lastAdmin.StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        (await lastAdmin.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("code").GetString().ShouldBe("last-admin");
+        (await lastAdmin.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("code").GetString().ShouldBe("last_admin");
         (await admin.Http.PostAsync($"/api/v1/users/{Guid.NewGuid()}/lock", null, ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 

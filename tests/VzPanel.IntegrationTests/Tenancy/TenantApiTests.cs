@@ -90,10 +90,10 @@ public sealed class TenantApiTests(TenantApiFixture fixture) : IClassFixture<Ten
         var quota = await (await admin.Http.PatchAsJsonAsync($"/api/v1/tenants/{fixture.Globex.Id}", new { quotas = new { maxVCpus = -2 } }, _ct)).ProblemAsync();
         var plan = await (await admin.Http.PostAsJsonAsync("/api/v1/tenants", new { name = "Umbrella", planId = Guid.NewGuid() }, _ct)).ProblemAsync();
 
-        (taken.Status, taken.Code, taken.Detail).ShouldBe((HttpStatusCode.Conflict, "tenant-name-taken", "There is already a customer named 'Acme Hosting'."));
-        (email.Status, email.Code).ShouldBe((HttpStatusCode.BadRequest, "invalid-email"));
-        (quota.Status, quota.Code).ShouldBe((HttpStatusCode.BadRequest, "invalid-quota"));
-        (plan.Status, plan.Code).ShouldBe((HttpStatusCode.BadRequest, "unknown-plan"));
+        (taken.Status, taken.Code, taken.Detail).ShouldBe((HttpStatusCode.Conflict, "tenant_name_taken", "There is already a customer named 'Acme Hosting'."));
+        (email.Status, email.Code).ShouldBe((HttpStatusCode.BadRequest, "invalid_email"));
+        (quota.Status, quota.Code).ShouldBe((HttpStatusCode.BadRequest, "invalid_quota"));
+        (plan.Status, plan.Code).ShouldBe((HttpStatusCode.BadRequest, "unknown_plan"));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class TenantApiTests(TenantApiFixture fixture) : IClassFixture<Ten
 
         var problem = await (await admin.Http.DeleteAsync($"/api/v1/tenants/{doomed.Id}", _ct)).ProblemAsync();
 
-        (problem.Status, problem.Code, problem.Detail).ShouldBe((HttpStatusCode.Conflict, "tenant-in-use",
+        (problem.Status, problem.Code, problem.Detail).ShouldBe((HttpStatusCode.Conflict, "tenant_in_use",
             "Hooli still has 1 server; delete them first (or suspend the customer instead)."));
     }
 
@@ -159,7 +159,7 @@ public sealed class TenantApiTests(TenantApiFixture fixture) : IClassFixture<Ten
 
         var problem = await (await owner.CreateAsync(new { name = "piper-2", kind = "Ct", template = "debian-12", memory = "1G" })).ProblemAsync();
 
-        (problem.Status, problem.Code, problem.Detail).ShouldBe((HttpStatusCode.Conflict, "quota-exceeded", "Pied Piper may have 1 server; it has 1 and asks for 1 more."));
+        (problem.Status, problem.Code, problem.Detail).ShouldBe((HttpStatusCode.Conflict, "quota_exceeded", "Pied Piper may have 1 server; it has 1 and asks for 1 more."));
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class TenantApiTests(TenantApiFixture fixture) : IClassFixture<Ten
 
         me.GetProperty("canChangeInventory").GetBoolean().ShouldBeFalse();
         read.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (start.Status, start.Code, start.Detail).ShouldBe((HttpStatusCode.Forbidden, "tenant-suspended",
+        (start.Status, start.Code, start.Detail).ShouldBe((HttpStatusCode.Forbidden, "tenant_suspended",
             "Vandelay is suspended: you can look, not change. Contact your provider to have it resumed."));
         await using var db = fixture.Database.CreateContext();
         (await db.Operations.AnyAsync(o => o.TargetId == server.Id, _ct)).ShouldBeFalse();

@@ -56,7 +56,7 @@ public sealed class TenantCommandsTests(PostgresServer server) : IAsyncLifetime
 
         var again = await AsAdmin.CreateAsync(new TenantDraft { Name = "acme hosting", PlanId = _plan.Id }, _ct);
 
-        (again.Error!.Code, again.Error.Message).ShouldBe(("tenant-name-taken", "There is already a customer named 'acme hosting'."));
+        (again.Error!.Code, again.Error.Message).ShouldBe(("tenant_name_taken", "There is already a customer named 'acme hosting'."));
         await using var db = _db.CreateContext();
         (await db.Tenants.CountAsync(_ct)).ShouldBe(1);
     }
@@ -69,16 +69,16 @@ public sealed class TenantCommandsTests(PostgresServer server) : IAsyncLifetime
 
         var renamed = await AsAdmin.UpdateAsync(globex.Id, new TenantChange { Name = "Acme Hosting" }, _ct);
 
-        renamed.Error!.Code.ShouldBe("tenant-name-taken");
+        renamed.Error!.Code.ShouldBe("tenant_name_taken");
     }
 
     [Theory]
-    [InlineData("not-an-address", null, "invalid-email", "'not-an-address' is not an e-mail address (name@example.com).")]
-    [InlineData("ops@acme.example", -1, "invalid-quota", "quotas.maxServers cannot be negative (-1); leave it empty for no limit.")]
-    [InlineData("", null, "invalid-name", "Give the customer a name.")]
+    [InlineData("not-an-address", null, "invalid_email", "'not-an-address' is not an e-mail address (name@example.com).")]
+    [InlineData("ops@acme.example", -1, "invalid_quota", "quotas.maxServers cannot be negative (-1); leave it empty for no limit.")]
+    [InlineData("", null, "invalid_name", "Give the customer a name.")]
     public async Task Create_BadInput_IsRefusedWithItsCode(string email, int? maxServers, string code, string message)
     {
-        var name = code == "invalid-name" ? "   " : "Acme Hosting";
+        var name = code == "invalid_name" ? "   " : "Acme Hosting";
 
         var result = await AsAdmin.CreateAsync(new TenantDraft
             { Name = name, ContactEmail = email, PlanId = _plan.Id, Quotas = new TenantQuotas { MaxServers = maxServers } }, _ct);
@@ -96,7 +96,7 @@ public sealed class TenantCommandsTests(PostgresServer server) : IAsyncLifetime
 
         var result = await AsAdmin.CreateAsync(new TenantDraft { Name = "Acme Hosting", PlanId = missing }, _ct);
 
-        (result.Error!.Code, result.Error.Message).ShouldBe(("unknown-plan", $"There is no plan {missing}."));
+        (result.Error!.Code, result.Error.Message).ShouldBe(("unknown_plan", $"There is no plan {missing}."));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class TenantCommandsTests(PostgresServer server) : IAsyncLifetime
 
         var result = await AsAdmin.DeleteAsync(acme.Id, _ct);
 
-        (result.Error!.Code, result.Error.Message).ShouldBe(("tenant-in-use",
+        (result.Error!.Code, result.Error.Message).ShouldBe(("tenant_in_use",
             "Acme Hosting still has 2 servers; delete them first (or suspend the customer instead)."));
         await using var db = _db.CreateContext();
         (await db.Tenants.AnyAsync(t => t.Id == acme.Id, _ct)).ShouldBeTrue();
@@ -137,7 +137,7 @@ public sealed class TenantCommandsTests(PostgresServer server) : IAsyncLifetime
 
         var result = await AsAdmin.DeleteAsync(acme.Id, _ct);
 
-        (result.Error!.Code, result.Error.Message).ShouldBe(("tenant-in-use", "Acme Hosting still has 1 user; delete them first (or suspend the customer instead)."));
+        (result.Error!.Code, result.Error.Message).ShouldBe(("tenant_in_use", "Acme Hosting still has 1 user; delete them first (or suspend the customer instead)."));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class TenantQuotaAdmissionTests(PostgresServer server) : IAsyncLif
 
         var result = await AsCustomer.CreateAsync(Create(), _ct);
 
-        (result.Error!.Code, result.Error.Message).ShouldBe(("quota-exceeded", "Acme Hosting may have 5 servers; it has 5 and asks for 1 more."));
+        (result.Error!.Code, result.Error.Message).ShouldBe(("quota_exceeded", "Acme Hosting may have 5 servers; it has 5 and asks for 1 more."));
         await using var db = _db.CreateContext();
         (await db.Instances.CountAsync(_ct)).ShouldBe(5);
         (await db.Operations.AnyAsync(_ct)).ShouldBeFalse();
@@ -61,7 +61,7 @@ public sealed class TenantQuotaAdmissionTests(PostgresServer server) : IAsyncLif
         var admin = await TenantServices.Instances(_db, Admin).CreateAsync(Create(memory: "8G", tenantId: _acme.Id), _ct);
 
         customer.Error!.Message.ShouldBe("Acme Hosting may use 64 GiB; it has 60 GiB and asks for 8 GiB more.");
-        (admin.Error!.Code, admin.Error.Message).ShouldBe(("quota-exceeded", "Acme Hosting may use 64 GiB; it has 60 GiB and asks for 8 GiB more."));
+        (admin.Error!.Code, admin.Error.Message).ShouldBe(("quota_exceeded", "Acme Hosting may use 64 GiB; it has 60 GiB and asks for 8 GiB more."));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class TenantQuotaAdmissionTests(PostgresServer server) : IAsyncLif
         var grow = await AsCustomer.SetMemoryAsync(web.Id, "4608M", _ct);
         var shrink = await AsCustomer.SetMemoryAsync(web.Id, "2G", _ct);
 
-        (grow.Error!.Code, grow.Error.Message).ShouldBe(("quota-exceeded", "Acme Hosting may use 4 GiB; it has 3 GiB and asks for 1.5 GiB more."));
+        (grow.Error!.Code, grow.Error.Message).ShouldBe(("quota_exceeded", "Acme Hosting may use 4 GiB; it has 3 GiB and asks for 1.5 GiB more."));
         shrink.Error.ShouldBeNull();
     }
 
@@ -97,7 +97,7 @@ public sealed class TenantQuotaAdmissionTests(PostgresServer server) : IAsyncLif
 
         var result = await AsCustomer.SetMemoryGuaranteeAsync(db.Id, 100, _ct);
 
-        (result.Error!.Code, result.Error.Message).ShouldBe(("quota-exceeded",
+        (result.Error!.Code, result.Error.Message).ShouldBe(("quota_exceeded",
             "Acme Hosting may have 3 GiB of guaranteed memory; it has 2 GiB and asks for 2 GiB more."));
     }
 
@@ -122,7 +122,7 @@ public sealed class TenantQuotaAdmissionTests(PostgresServer server) : IAsyncLif
         var over = await AsCustomer.SetVCpusAsync(web.Id, 4, _ct);
         var within = await AsCustomer.SetVCpusAsync(web.Id, 3, _ct);
 
-        (over.Error!.Code, over.Error.Message).ShouldBe(("quota-exceeded", "Acme Hosting may have 4 vCPUs; it has 2 and asks for 3 more."));
+        (over.Error!.Code, over.Error.Message).ShouldBe(("quota_exceeded", "Acme Hosting may have 4 vCPUs; it has 2 and asks for 3 more."));
         within.Error.ShouldBeNull();
         within.Value!.Summary.ShouldBe($"vCPUs of {web.Name}: 1 → 3");
     }
@@ -136,7 +136,7 @@ public sealed class TenantQuotaAdmissionTests(PostgresServer server) : IAsyncLif
 
         var result = await AsCustomer.ResizeDiskAsync(vm.Id, "20G", _ct);
 
-        (result.Error!.Code, result.Error.Message).ShouldBe(("quota-exceeded", "Acme Hosting may use 25 GiB of disk; it has 20 GiB and asks for 10 GiB more."));
+        (result.Error!.Code, result.Error.Message).ShouldBe(("quota_exceeded", "Acme Hosting may use 25 GiB of disk; it has 20 GiB and asks for 10 GiB more."));
     }
 
     [Fact]

@@ -47,9 +47,9 @@ public sealed class TenantSuspensionTests(PostgresServer server) : IAsyncLifetim
         var create = await TenantServices.Instances(_db, Customer).CreateAsync(new CreateInstanceCommand
             { Spec = new InstanceSpec { Name = "more", Memory = "1G", Template = "debian-12" } }, _ct);
 
-        (resize.Error!.Code, resize.Error.Message).ShouldBe(("tenant-suspended",
+        (resize.Error!.Code, resize.Error.Message).ShouldBe(("tenant_suspended",
             "Acme Hosting is suspended: you can look, not change. Contact your provider to have it resumed."));
-        create.Error!.Code.ShouldBe("tenant-suspended");
+        create.Error!.Code.ShouldBe("tenant_suspended");
         await using var db = _db.CreateContext();
         (await db.Operations.AnyAsync(_ct)).ShouldBeFalse();
     }

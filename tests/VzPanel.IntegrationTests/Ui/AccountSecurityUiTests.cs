@@ -16,7 +16,7 @@ public sealed class AccountSecurityUiTests(StaffMfaPanelFixture fixture, Browser
         var page = await browser.SignedInPageAsync(fixture.Panel.BaseUrl, "ui-mfa-support", TestUsers.Password);
 
         await page.WaitForURLAsync("**/account/mfa");
-        await Assertions.Expect(page.GetByTestId("mfa-required")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("mfa_required")).ToBeVisibleAsync();
         await page.GetByTestId("mfa-start").ClickAsync();
         await Assertions.Expect(page.GetByTestId("mfa-qr")).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("^data:image/png;base64,"));
         (await page.GetByTestId("mfa-qr").GetAttributeAsync("alt")).ShouldNotBeNullOrWhiteSpace();

@@ -173,7 +173,7 @@ public sealed partial class InstanceCommands(
     private Error? WriteDenied() => access.Scope switch
     {
         { CanWriteInventory: true } => null,
-        { TenantSuspended: true } => null,   // the caller checks the tenant again and says why (tenant-suspended)
+        { TenantSuspended: true } => null,   // the caller checks the tenant again and says why (tenant_suspended)
         { Role: PanelRole.Support } => Error.Forbidden("Support accounts are read-only; ask an administrator or the customer."),
         _ => Error.Forbidden("You may not change servers."),
     };

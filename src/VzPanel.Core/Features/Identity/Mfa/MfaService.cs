@@ -26,7 +26,7 @@ public sealed class MfaService(
 {
     public const string Issuer = "VzPanel";
     public const int RecoveryCodeCount = 10;
-    public const string CodeInvalid = "mfa-code-invalid";
+    public const string CodeInvalid = "mfa_code_invalid";
     private const string ProtectorPurpose = "VzPanel.Mfa.TotpSecret.v1";
     private const string RecoveryAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";   // no 0/o, 1/l/i look-alikes
 
@@ -66,7 +66,7 @@ public sealed class MfaService(
         if (user is null) return Error.NotFound("The user");
         if (user.MfaEnabled) return Error.Conflict("Two-factor sign-in is already on.");
         if (user.TotpSecretProtected is null)
-            return new Error("mfa-not-started", "Start the setup first: the panel has no authenticator secret for you yet.");
+            return new Error("mfa_not_started", "Start the setup first: the panel has no authenticator secret for you yet.");
         if (MatchTotp(user, code) is not { } step)
         {
             audit.Add(db, Entry(user, "auth.mfa-failed", "Two-factor setup refused: wrong code."));

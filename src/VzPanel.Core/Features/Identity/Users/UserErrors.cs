@@ -6,14 +6,14 @@ namespace VzPanel.Core.Features.Identity.Users;
 /// <summary>The expected failures of the user service, each with the <c>code</c> the API answers with.</summary>
 public static class UserErrors
 {
-    public const string LastAdminCode = "last-admin";
-    public const string TenantRequiredCode = "tenant-required";
-    public const string TenantNotAllowedCode = "tenant-not-allowed";
-    public const string UnknownTenantCode = "unknown-tenant";
-    public const string UserNameTakenCode = "user-name-taken";
-    public const string WeakPasswordCode = "weak-password";
-    public const string WrongPasswordCode = "wrong-password";
-    public const string LinkUnusableCode = "link-unusable";
+    public const string LastAdminCode = "last_admin";
+    public const string TenantRequiredCode = "tenant_required";
+    public const string TenantNotAllowedCode = "tenant_not_allowed";
+    public const string UnknownTenantCode = "unknown_tenant";
+    public const string UserNameTakenCode = "user_name_taken";
+    public const string WeakPasswordCode = "weak_password";
+    public const string WrongPasswordCode = "wrong_password";
+    public const string LinkUnusableCode = "link_unusable";
 
     /// <summary>One message for an expired and a used link: the page cannot tell which, and need not.</summary>
     public const string LinkUnusableMessage = "This link has expired or was already used. Ask an admin for a new one.";
