@@ -29,21 +29,26 @@ public sealed class MigrationSteps(INodeAgentGateway agents, MigrationStore stor
         var source = await store.NodeAsync(run.SourceNodeId, ct);
         var target = await store.NodeAsync(run.TargetNodeId, ct);
         var id = instance.InstanceId;
-        AgentChange Step(int n, int percent) => new(StepIds.For(operation.Id, n), waiting => report(percent, waiting));
+        // Reports what the step does and gives the node call that text, to show again when it retries after a wait.
+        async Task<AgentChange> Step(int n, int percent, string label)
+        {
+            await report(percent, label);
+            return new(StepIds.For(operation.Id, n), waiting => report(percent, waiting)) { Label = label };
+        }
 
         if (run.Phase is MigrationPhase.Preparing or MigrationPhase.Transferring)
         {
-            await report(5, $"Preparing {run.TargetNode} to take {instance.Name}");
-            var prepared = await agents.PrepareMigrationTargetAsync(target, Step(0, 5), instance.Spec, run.Mode, ct);
+            var prepare = await Step(0, 5, $"Preparing {run.TargetNode} to take {instance.Name}");
+            var prepared = await agents.PrepareMigrationTargetAsync(target, prepare, instance.Spec, run.Mode, ct);
             if (!prepared.IsSuccess)
             {
                 await RollBackAsync(job, run, instance, source, target, prepared.Error!.Message, ct);
                 return;
             }
             run = await store.SaveAsync(operation, run with { Phase = MigrationPhase.Transferring }, ct);
-            await report(10, $"Moving {instance.Name} from {run.SourceNode} to {run.TargetNode} ({Lower(run.Mode)})");
+            var move = await Step(1, 10, $"Moving {instance.Name} from {run.SourceNode} to {run.TargetNode} ({Lower(run.Mode)})");
             var transfer = new MigrationTransfer(id, prepared.Value!, run.Mode, run.MaxDowntimeMs, run.BandwidthMibPerSecond);
-            var moved = await TransferAsync(operation, source, transfer, Step(1, 10), report, ct);
+            var moved = await TransferAsync(operation, source, transfer, move, report, ct);
             if (!moved.IsSuccess)
             {
                 await RollBackAsync(job, run, instance, source, target, moved.Error!.Message, ct);
@@ -59,9 +64,9 @@ public sealed class MigrationSteps(INodeAgentGateway agents, MigrationStore stor
 
         if (run.Phase == MigrationPhase.Completing)
         {
-            await report(85, run.WasRunning ? $"Starting {instance.Name} on {run.TargetNode}" : $"Registering {instance.Name} on {run.TargetNode}");
+            var complete = await Step(2, 85, run.WasRunning ? $"Starting {instance.Name} on {run.TargetNode}" : $"Registering {instance.Name} on {run.TargetNode}");
             var started = Stopwatch.StartNew();
-            var completed = await agents.CompleteMigrationTargetAsync(target, Step(2, 85), id, run.WasRunning, ct);
+            var completed = await agents.CompleteMigrationTargetAsync(target, complete, id, run.WasRunning, ct);
             if (!completed.IsSuccess)
             {
                 // The target would not or could not confirm it runs the server: the source's copy is still whole.
@@ -84,9 +89,9 @@ public sealed class MigrationSteps(INodeAgentGateway agents, MigrationStore stor
 
         if (run.Phase == MigrationPhase.CleaningUp)
         {
-            await report(95, $"Removing the stopped copy from {run.SourceNode}");
+            var cleanUp = await Step(3, 95, $"Removing the stopped copy from {run.SourceNode}");
             string? note = null;
-            var deleted = await agents.DeleteAsync(source, Step(3, 95), id, keepVolumes: false, ct);
+            var deleted = await agents.DeleteAsync(source, cleanUp, id, keepVolumes: false, ct);
             if (!deleted.IsSuccess && !deleted.Error!.IsMissing())
             {
                 note = $"The stopped copy on {run.SourceNode} could not be removed ({deleted.Error!.Message}); it stays there, stopped, until an administrator deletes it.";

@@ -23,6 +23,6 @@ public sealed class ServerSteps(OperationRun run, ServerTarget target)
     {
         await run.Report(percent, label);
         return await act(new AgentChange(StepIds.For(run.Operation.Id, number), waiting => run.Report(percent, waiting))
-            { AlreadyDone = done, LookFirst = lookFirst || run.Resumed });
+            { AlreadyDone = done, LookFirst = lookFirst || run.Resumed, Label = label });
     }
 }

@@ -34,6 +34,12 @@ public sealed record AgentChange(string OperationId, Func<string, Task> OnWaitin
 
     /// <summary>Ask <see cref="AlreadyDone"/> before the first try (a re-run, or a step that may not be needed).</summary>
     public bool LookFirst { get; init; }
+
+    /// <summary>
+    /// What the change does, in words; when the node is back and the change is sent again it is told to
+    /// <see cref="OnWaiting"/> once more (with the attempt), so the progress does not go on saying it waits.
+    /// </summary>
+    public string? Label { get; init; }
 }
 
 /// <summary>A node's beancounter-style counters of one instance.</summary>

@@ -173,6 +173,7 @@ public sealed class GrpcNodeAgentGateway(AgentChannels channels, IOptions<AgentO
                 await change.OnWaiting($"Waiting for node {node.Name} ({RpcFailures.Describe(ex)}), attempt {failures + 1}");
                 await Task.Delay(pause, clock, ct);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
+                if (change.Label is { } label) await change.OnWaiting($"{label} (attempt {failures + 1})");
             }
             catch (RpcException ex) when (!ct.IsCancellationRequested)
             {
