@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Identity.Tokens;
@@ -12,7 +13,7 @@ namespace VzPanel.IntegrationTests.Identity;
 /// <summary>Personal API tokens on a real database: only a hash stored, and every unusable token refused alike.</summary>
 public sealed class ApiTokenServiceTests(PostgresServer server) : IAsyncLifetime
 {
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.Zero));
     private TestDatabase _db = null!;
     private ApiTokenService _tokens = null!;
 

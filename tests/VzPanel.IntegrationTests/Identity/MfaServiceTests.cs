@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using OtpNet;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Identity;
@@ -13,7 +14,7 @@ namespace VzPanel.IntegrationTests.Identity;
 /// <summary>TOTP setup, confirmation, sign-in checks and recovery codes on a real database, with a clock the test moves.</summary>
 public sealed class MfaServiceTests(PostgresServer server) : IAsyncLifetime
 {
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.Zero));
     private TestDatabase _db = null!;
     private MfaService _mfa = null!;
 
@@ -169,14 +170,4 @@ public sealed class MfaServiceTests(PostgresServer server) : IAsyncLifetime
     }
 
     private static string CodeAt(string secret, DateTimeOffset at) => new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(at.UtcDateTime);
-}
-
-/// <summary>A clock that stands still until the test moves it.</summary>
-public sealed class ManualClock(DateTimeOffset now) : TimeProvider
-{
-    private DateTimeOffset _now = now;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
 }

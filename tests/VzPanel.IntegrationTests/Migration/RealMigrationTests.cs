@@ -75,15 +75,23 @@ public sealed class RealMigrationTests(RealMigrationFleet fleet)
 
     /// <summary>
     /// The guest loop's count. Its shell truncates /run/ticks before writing each number, and the first one comes a moment
-    /// after the loop starts: a read can find the file empty or not there yet, so such a read is asked again.
+    /// after the loop starts: a read can find the file empty or not there yet, so such a read is asked again. Right after
+    /// the switch-over the guest agent's channel on the target may not answer yet under TCG; that is asked again too.
     /// </summary>
     private static async Task<long> TicksAsync(VzPanel.Agent.Contracts.NodeAgent.NodeAgentClient agent, Guid id)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var text = (await GuestMemory.ExecAsync(agent, id, "sh", "-c", "cat /run/ticks 2>/dev/null || true")).Stdout.ToStringUtf8().Trim();
-            if (text.Length > 0 || clock.Elapsed > TimeSpan.FromSeconds(10)) return long.Parse(text, CultureInfo.InvariantCulture);
+            var text = "";
+            try
+            {
+                text = (await GuestMemory.ExecAsync(agent, id, "sh", "-c", "cat /run/ticks 2>/dev/null || true")).Stdout.ToStringUtf8().Trim();
+            }
+            catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.Unavailable && clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+            }
+            if (text.Length > 0 || clock.Elapsed > TimeSpan.FromSeconds(30)) return long.Parse(text, CultureInfo.InvariantCulture);
             await Task.Delay(50);
         }
     }

@@ -88,7 +88,7 @@ public sealed class UsersUiTests(PanelFixture fixture, BrowserServer browser) : 
         var dialog = page.Locator(".mud-dialog");
         await dialog.GetByTestId("user-name").FillAsync("ui-dialog-customer");
         await dialog.GetByTestId("user-display-name").FillAsync("Dialog Customer");
-        await ChooseAsync(page, "user-tenant", tenant.Name);
+        await ServerPages.ChooseAsync(page, "user-tenant", tenant.Name);
         await page.GetByTestId("user-submit").ClickAsync();
 
         var link = page.Locator("[data-testid=password-link-dialog] textarea");
@@ -100,13 +100,5 @@ public sealed class UsersUiTests(PanelFixture fixture, BrowserServer browser) : 
         var row = page.Locator("tr", new() { Has = page.GetByTestId("user-ui-dialog-customer") });
         await Assertions.Expect(row).ToContainTextAsync("Customer");
         await Assertions.Expect(row).ToContainTextAsync(tenant.Name);
-    }
-
-    /// <summary>Picks an item of a MudSelect (its list opens in a popover outside the field).</summary>
-    private static async Task ChooseAsync(IPage page, string testId, string item)
-    {
-        await page.GetByTestId(testId).ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = item }).ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
 }
