@@ -58,18 +58,29 @@ public sealed class Enroller(CredentialStore store, ILogger<Enroller> logger)
         return identity;
     }
 
+    private const int CaFetchAttempts = 3;
+
     private static async Task<X509Certificate2> FetchPinnedCaAsync(string panelUrl, JoinTokenText token, CancellationToken cancellationToken)
     {
         using var channel = PanelChannels.Untrusted(panelUrl);
         CaCertificate reply;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            reply = await new PanelGateway.PanelGatewayClient(channel).GetCaCertificateAsync(new GetCaCertificateRequest(),
-                deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
-        }
-        catch (RpcException failure)
-        {
-            throw new EnrollmentException($"could not fetch the CA certificate from the panel at {panelUrl}: {failure.StatusCode}: {failure.Status.Detail}", failure);
+            try
+            {
+                reply = await new PanelGateway.PanelGatewayClient(channel).GetCaCertificateAsync(new GetCaCertificateRequest(),
+                    deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
+                break;
+            }
+            // A busy or just restarted panel may drop the first connection; asking for its public CA again is harmless.
+            catch (RpcException failure) when (failure.StatusCode == StatusCode.Unavailable && attempt < CaFetchAttempts)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+            }
+            catch (RpcException failure)
+            {
+                throw new EnrollmentException($"could not fetch the CA certificate from the panel at {panelUrl}: {failure.StatusCode}: {failure.Status.Detail}", failure);
+            }
         }
 
         var der = reply.Certificate.ToByteArray();

@@ -43,6 +43,7 @@ public sealed class BrowserServer : IAsyncLifetime
             ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
         });
         context.SetDefaultTimeout(15_000);
+        context.SetDefaultNavigationTimeout(30_000);   // a first page load prerenders on a machine busy with the rest of the suite
         return await context.NewPageAsync();
     }
 
