@@ -25,6 +25,12 @@ public sealed class EngineExceptionInterceptor(ILogger<EngineExceptionIntercepto
             logger.LogInformation("{Method} refused: {Status} {Detail}", context.Method, failure.StatusCode, failure.Status.Detail);
             throw;
         }
+        catch (Exception failure) when (failure is not (RpcException or OperationCanceledException))
+        {
+            // A bug or a host surprise: the panel shows this reason instead of gRPC's "Exception was thrown by handler".
+            logger.LogError(failure, "{Method} failed unexpectedly", context.Method);
+            throw new RpcException(new Status(StatusCode.Internal, $"the agent failed: {failure.Message}"));
+        }
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(

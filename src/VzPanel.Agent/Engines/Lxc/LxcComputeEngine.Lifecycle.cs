@@ -189,10 +189,30 @@ public sealed partial class LxcComputeEngine
         spec.Write(directory);
     }
 
+    /// <summary>
+    /// Removes a container's folder. Right after a stop, the container's last processes and LXC's monitor can still be
+    /// writing into it for a moment, and a recursive delete then meets "directory not empty": that is asked again
+    /// shortly; a tree that still cannot go is an engine failure with the reason, not an unhandled exception.
+    /// </summary>
     private static void DeleteTree(string path)
     {
-        if (Directory.Exists(path))
-            Directory.Delete(path, recursive: true);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(path))
+                    Directory.Delete(path, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(100 * attempt));
+            }
+            catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+            {
+                throw new EngineException(EngineErrorCode.Failed, $"could not remove {path}: {failure.Message}");
+            }
+        }
     }
 
     private static string Hostname(InstanceDefinition definition) =>
