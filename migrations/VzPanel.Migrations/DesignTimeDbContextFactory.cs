@@ -16,6 +16,6 @@ internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<V
         var cs = Environment.GetEnvironmentVariable("VZPANEL_DESIGN_CS") ?? "Host=localhost;Database=vzpanel;Username=vzpanel";
         var options = new DbContextOptionsBuilder<VzPanelDbContext>();
         options.UseVzPanelDatabase(cs);
-        return new VzPanelDbContext(options.Options, new CurrentAccess(AccessScope.System));
+        return new VzPanelDbContext(options.Options, new CurrentAccess(AccessScope.System), TimeProvider.System);
     }
 }

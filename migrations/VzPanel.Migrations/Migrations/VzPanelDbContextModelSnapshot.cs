@@ -22,6 +22,7 @@ namespace VzPanel.Migrations.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "btree_gist");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
@@ -258,12 +259,25 @@ namespace VzPanel.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("Billing")
+                        .HasColumnType("integer")
+                        .HasColumnName("billing");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("character(3)")
                         .HasColumnName("currency")
                         .IsFixedLength();
+
+                    b.Property<long>("DiskMaxGiB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("disk_max_gib");
+
+                    b.Property<decimal>("GuaranteePremiumShare")
+                        .HasPrecision(6, 4)
+                        .HasColumnType("numeric(6,4)")
+                        .HasColumnName("guarantee_premium_share");
 
                     b.Property<long>("MemoryMaxMiB")
                         .HasColumnType("bigint")
@@ -279,6 +293,11 @@ namespace VzPanel.Migrations.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.Property<decimal>("PricePerDiskGiBMonth")
+                        .HasPrecision(12, 6)
+                        .HasColumnType("numeric(12,6)")
+                        .HasColumnName("price_per_disk_gib_month");
+
                     b.Property<decimal>("PricePerGiBHour")
                         .HasPrecision(12, 6)
                         .HasColumnType("numeric(12,6)")
@@ -288,6 +307,10 @@ namespace VzPanel.Migrations.Migrations
                         .HasPrecision(12, 6)
                         .HasColumnType("numeric(12,6)")
                         .HasColumnName("price_per_vcpu_hour");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retired_at");
 
                     b.Property<int>("VCpuMax")
                         .HasColumnType("integer")
@@ -308,9 +331,11 @@ namespace VzPanel.Migrations.Migrations
 
                     b.ToTable("plans", null, t =>
                         {
+                            t.HasCheckConstraint("ck_plans_disk_max", "disk_max_gib > 0");
+
                             t.HasCheckConstraint("ck_plans_memory_range", "memory_min_mib > 0 AND memory_max_mib >= memory_min_mib");
 
-                            t.HasCheckConstraint("ck_plans_prices", "price_per_gib_hour >= 0 AND price_per_vcpu_hour >= 0");
+                            t.HasCheckConstraint("ck_plans_prices", "price_per_gib_hour >= 0 AND price_per_vcpu_hour >= 0 AND price_per_disk_gib_month >= 0 AND guarantee_premium_share >= 0");
 
                             t.HasCheckConstraint("ck_plans_vcpu_max", "vcpu_max > 0");
                         });
@@ -325,9 +350,29 @@ namespace VzPanel.Migrations.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<long>("DiskGiB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("disk_gib");
+
                     b.Property<DateTimeOffset>("From")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("period_start");
+
+                    b.Property<decimal>("GuaranteePremiumShare")
+                        .HasPrecision(6, 4)
+                        .HasColumnType("numeric(6,4)")
+                        .HasColumnName("guarantee_premium_share");
+
+                    b.Property<long>("GuaranteedMiB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("guaranteed_mib");
 
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("uuid")
@@ -336,6 +381,25 @@ namespace VzPanel.Migrations.Migrations
                     b.Property<long>("MemoryMiB")
                         .HasColumnType("bigint")
                         .HasColumnName("memory_mib");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("plan_id");
+
+                    b.Property<decimal>("PriceDiskGiBMonth")
+                        .HasPrecision(12, 6)
+                        .HasColumnType("numeric(12,6)")
+                        .HasColumnName("price_disk_gib_month");
+
+                    b.Property<decimal>("PriceMemoryGiBHour")
+                        .HasPrecision(12, 6)
+                        .HasColumnType("numeric(12,6)")
+                        .HasColumnName("price_memory_gib_hour");
+
+                    b.Property<decimal>("PriceVCpuHour")
+                        .HasPrecision(12, 6)
+                        .HasColumnType("numeric(12,6)")
+                        .HasColumnName("price_vcpu_hour");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
@@ -352,17 +416,20 @@ namespace VzPanel.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_usage_segments");
 
-                    b.HasIndex("InstanceId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_usage_segments_open")
-                        .HasFilter("period_end IS NULL");
+                    b.HasIndex("PlanId")
+                        .HasDatabaseName("ix_usage_segments_plan_id");
+
+                    b.HasIndex("InstanceId", "From")
+                        .HasDatabaseName("ix_usage_segments_instance_id_period_start");
 
                     b.HasIndex("TenantId", "From")
                         .HasDatabaseName("ix_usage_segments_tenant_id_period_start");
 
                     b.ToTable("usage_segments", null, t =>
                         {
-                            t.HasCheckConstraint("ck_usage_segments_period", "period_end IS NULL OR period_end >= period_start");
+                            t.HasCheckConstraint("ck_usage_segments_period", "period_end IS NULL OR period_end > period_start");
+
+                            t.HasCheckConstraint("ck_usage_segments_shape", "memory_mib >= 0 AND guaranteed_mib >= 0 AND vcpus >= 0 AND disk_gib >= 0");
                         });
                 });
 
@@ -1414,6 +1481,13 @@ namespace VzPanel.Migrations.Migrations
 
             modelBuilder.Entity("VzPanel.Core.Features.Billing.UsageSegment", b =>
                 {
+                    b.HasOne("VzPanel.Core.Features.Billing.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_usage_segments_plans_plan_id");
+
                     b.HasOne("VzPanel.Core.Features.Tenancy.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")

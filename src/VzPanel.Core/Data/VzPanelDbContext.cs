@@ -22,7 +22,7 @@ namespace VzPanel.Core.Data;
 /// The inventory and the panel's accounts in one PostgreSQL database. Every query is filtered to what the
 /// current <see cref="AccessScope"/> may see, and every save is checked against what it may change.
 /// </summary>
-public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options, CurrentAccess access)
+public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options, CurrentAccess access, TimeProvider clock)
     : IdentityDbContext<PanelUser, IdentityRole<Guid>, Guid>(options)
 {
     public DbSet<Node> Nodes => Set<Node>();
@@ -56,6 +56,7 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
 
         builder.Entity<Tenant>().HasQueryFilter(t => SeesAllTenants || (ScopeTenantId != null && t.Id == ScopeTenantId));
         builder.Entity<Instance>().HasQueryFilter(i => SeesAllTenants || (ScopeTenantId != null && i.TenantId == ScopeTenantId));
+        builder.HasPostgresExtension("btree_gist");
         builder.Entity<UsageSegment>().HasQueryFilter(u => SeesAllTenants || (ScopeTenantId != null && u.TenantId == ScopeTenantId));
         builder.Entity<Operation>().HasQueryFilter(o => SeesAllTenants || (ScopeTenantId != null && o.TenantId == ScopeTenantId));
         builder.Entity<AuditEvent>().HasQueryFilter(a => SeesAllTenants || (ScopeTenantId != null && a.TenantId == ScopeTenantId));
@@ -73,6 +74,7 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
         if (WriteRules.TenantThatMustBeActive(ChangeTracker, access.Scope) is { } tenantId
             && Tenants.IgnoreQueryFilters().Any(t => t.Id == tenantId && t.State == TenantState.Suspended))
             throw new AccessDeniedException(TenantSuspension.Banner);
+        UsageMeter.TrackAsync(this, clock.GetUtcNow(), CancellationToken.None).GetAwaiter().GetResult();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
@@ -83,6 +85,7 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
         if (WriteRules.TenantThatMustBeActive(ChangeTracker, access.Scope) is { } tenantId
             && await TenantSuspension.IsSuspendedAsync(this, tenantId, cancellationToken))
             throw new AccessDeniedException(TenantSuspension.Banner);
+        await UsageMeter.TrackAsync(this, clock.GetUtcNow(), cancellationToken);
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 }

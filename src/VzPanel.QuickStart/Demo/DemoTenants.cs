@@ -23,7 +23,7 @@ internal static class DemoTenants
         var plan = await db.Plans.FirstOrDefaultAsync(p => p.Name == PlanName, ct);
         if (plan is null)
         {
-            plan = new Plan { Name = PlanName, PricePerGiBHour = 0.004m, PricePerVCpuHour = 0.01m };
+            plan = new Plan { Name = PlanName, PricePerGiBHour = 0.004m, PricePerVCpuHour = 0.01m, PricePerDiskGiBMonth = 0.05m, GuaranteePremiumShare = 0.25m };
             db.Plans.Add(plan);
         }
         var tenants = await db.Tenants.Where(t => t.Name == Acme || t.Name == Globex).ToDictionaryAsync(t => t.Name, ct);

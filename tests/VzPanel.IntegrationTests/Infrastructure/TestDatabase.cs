@@ -11,12 +11,15 @@ public sealed class TestDatabase(PostgresServer server, string name) : IAsyncDis
     public string Name { get; } = name;
     public string ConnectionString { get; } = server.ConnectionStringFor(name);
 
+    /// <summary>The clock contexts meter usage by (a test with a fake clock sets its own).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     /// <summary>A context that sees and may change what <paramref name="scope"/> allows (everything by default).</summary>
     public VzPanelDbContext CreateContext(AccessScope? scope = null)
     {
         var options = new DbContextOptionsBuilder<VzPanelDbContext>();
         options.UseVzPanelDatabase(ConnectionString);
-        return new VzPanelDbContext(options.Options, new CurrentAccess(scope ?? AccessScope.System));
+        return new VzPanelDbContext(options.Options, new CurrentAccess(scope ?? AccessScope.System), Clock);
     }
 
     /// <summary>The factory services take, bound to one scope.</summary>

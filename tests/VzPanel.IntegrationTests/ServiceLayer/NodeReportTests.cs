@@ -193,19 +193,23 @@ public sealed class NodeReportTests(PostgresServer server) : ServiceLayerTest(se
         Host.Clock.Advance(TimeSpan.FromHours(1));
         await Host.DoAsync((c, ct) => c.SetVCpusAsync(server.Id, 4, ct));
         Host.Clock.Advance(TimeSpan.FromMinutes(30));
-        await Host.DoAsync((c, ct) => c.SetMemoryGuaranteeAsync(server.Id, 90, ct));   // changes nothing billed
+        await Host.DoAsync((c, ct) => c.SetMemoryGuaranteeAsync(server.Id, 90, ct));
         Host.Clock.Advance(TimeSpan.FromMinutes(30));
         await Host.DoAsync((c, ct) => c.StopAsync(server.Id, false, ct));
         Host.Clock.Advance(TimeSpan.FromHours(5));
         await Host.DoAsync((c, ct) => c.DeleteAsync(server.Id, false, ct));
 
         var segments = await SegmentsAsync(server.Id);
-        segments.Select(s => (s.MemoryMiB, s.VCpus, s.From, s.To)).ShouldBe([
-            (1024L, 1, t0, (DateTimeOffset?)t0.AddHours(2)),
-            (4096L, 1, t0.AddHours(2), (DateTimeOffset?)t0.AddHours(3)),
-            (4096L, 4, t0.AddHours(3), (DateTimeOffset?)t0.AddHours(4))]);
+        // Stopped, it paid for its disk only; the segment of that instant before the start never billed and is gone.
+        segments.Select(s => (s.MemoryMiB, s.GuaranteedMiB, s.VCpus, s.DiskGiB, s.From, s.To)).ShouldBe([
+            (1024L, 512L, 1, 10L, t0, (DateTimeOffset?)t0.AddHours(2)),
+            (4096L, 2048L, 1, 10L, t0.AddHours(2), (DateTimeOffset?)t0.AddHours(3)),
+            (4096L, 2048L, 4, 10L, t0.AddHours(3), (DateTimeOffset?)t0.AddHours(3.5)),
+            (4096L, 3687L, 4, 10L, t0.AddHours(3.5), (DateTimeOffset?)t0.AddHours(4)),
+            (0L, 0L, 0, 10L, t0.AddHours(4), (DateTimeOffset?)t0.AddHours(9))]);
         segments.ShouldAllBe(s => s.TenantId == Alice.Id);
         var plan = await Host.ReadAsync(db => db.Plans.SingleAsync(Ct));
+        segments.ShouldAllBe(s => s.PlanId == plan.Id && s.PriceMemoryGiBHour == plan.PricePerGiBHour && s.PriceVCpuHour == plan.PricePerVCpuHour);
         segments.Sum(s => (decimal)(s.To!.Value - s.From).TotalHours * plan.HourlyPrice(s.MemoryMiB, s.VCpus)).ShouldBe(0.11m);
     }
 

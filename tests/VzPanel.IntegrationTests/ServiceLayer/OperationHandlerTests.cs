@@ -39,7 +39,7 @@ public sealed class OperationHandlerTests(PostgresServer server) : ServiceLayerT
     }
 
     [Fact]
-    public async Task Create_WithoutStart_LeavesItStoppedAndBillsNothing()
+    public async Task Create_WithoutStart_LeavesItStoppedAndBillsOnlyItsDisk()
     {
         var asked = await Host.AdminAsync((c, ct) => c.CreateAsync(new CreateInstanceCommand { Spec = Spec("cold1"), TenantId = Alice.Id, Start = false }, ct));
 
@@ -47,7 +47,8 @@ public sealed class OperationHandlerTests(PostgresServer server) : ServiceLayerT
 
         (await Host.InstanceAsync(op.TargetId!.Value))!.State.ShouldBe(InstanceState.Stopped);
         Agents.CallsOf(AgentMethod.Start).ShouldBeEmpty();
-        (await SegmentsAsync(op.TargetId.Value)).ShouldBeEmpty();
+        var segment = (await SegmentsAsync(op.TargetId.Value)).Single();
+        (segment.MemoryMiB, segment.GuaranteedMiB, segment.VCpus, segment.DiskGiB, segment.To).ShouldBe((0L, 0L, 0, 10L, (DateTimeOffset?)null));
     }
 
     [Fact]
@@ -97,8 +98,10 @@ public sealed class OperationHandlerTests(PostgresServer server) : ServiceLayerT
 
         op.State.ShouldBe(OperationState.Succeeded);
         (await Host.InstanceAsync(server.Id))!.State.ShouldBe(InstanceState.Running);
-        var segment = (await SegmentsAsync(server.Id)).Single();
-        (segment.MemoryMiB, segment.VCpus, segment.From, segment.To).ShouldBe((2048L, 2, Host.Clock.GetUtcNow(), (DateTimeOffset?)null));
+        // Stopped it paid for its disk; from the moment the node confirmed the start, for what runs.
+        (await SegmentsAsync(server.Id)).Select(s => (s.MemoryMiB, s.VCpus, s.DiskGiB, s.From, s.To)).ShouldBe([
+            (0L, 0, 10L, ServiceHost.Start, (DateTimeOffset?)ServiceHost.Start.AddSeconds(5)),
+            (2048L, 2, 10L, ServiceHost.Start.AddSeconds(5), null)]);
     }
 
     [Fact]
@@ -112,8 +115,9 @@ public sealed class OperationHandlerTests(PostgresServer server) : ServiceLayerT
         op.State.ShouldBe(OperationState.Succeeded);
         Agents.CallsOf(AgentMethod.Stop).Single().Detail.ShouldBe("force=False timeout=30");
         (await Host.InstanceAsync(server.Id))!.State.ShouldBe(InstanceState.Stopped);
-        var segment = (await SegmentsAsync(server.Id)).Single();
-        (segment.From, segment.To).ShouldBe((ServiceHost.Start, (DateTimeOffset?)ServiceHost.Start.AddHours(3)));
+        (await SegmentsAsync(server.Id)).Select(s => (s.MemoryMiB, s.DiskGiB, s.From, s.To)).ShouldBe([
+            (1024L, 10L, ServiceHost.Start, (DateTimeOffset?)ServiceHost.Start.AddHours(3)),
+            (0L, 10L, ServiceHost.Start.AddHours(3), null)]);
     }
 
     [Fact]
@@ -154,7 +158,7 @@ public sealed class OperationHandlerTests(PostgresServer server) : ServiceLayerT
 
         op.State.ShouldBe(OperationState.Failed);
         (await Host.InstanceAsync(server.Id))!.State.ShouldBe(InstanceState.Unknown);
-        (await SegmentsAsync(server.Id)).Single().To.ShouldNotBeNull();   // not billed while nobody knows it runs
+        (await SegmentsAsync(server.Id)).Single().To.ShouldBeNull();   // billed as the node last confirmed it, until it says otherwise
     }
 
     [Fact]
@@ -207,6 +211,7 @@ public sealed class OperationHandlerTests(PostgresServer server) : ServiceLayerT
     public async Task Delete_ReplyLostButTheNodeNoLongerHasIt_EndsWithTheServerRemoved()
     {
         var server = await ServerAsync();
+        Host.Clock.Advance(TimeSpan.FromHours(1));
         Agents.LoseReply(AgentMethod.Delete);
 
         var op = await Host.DoAsync((c, ct) => c.DeleteAsync(server.Id, false, ct));
@@ -214,7 +219,7 @@ public sealed class OperationHandlerTests(PostgresServer server) : ServiceLayerT
         Agents.InstanceOn(N1.Id, server.Id).ShouldBeNull();
         op.State.ShouldBe(OperationState.Succeeded);
         (await Host.InstanceAsync(server.Id)).ShouldBeNull();
-        (await SegmentsAsync(server.Id)).Single().To.ShouldNotBeNull();
+        (await SegmentsAsync(server.Id)).Single().To.ShouldBe(Host.Clock.GetUtcNow());
     }
 
     [Fact]
@@ -291,6 +296,7 @@ public sealed class OperationHandlerTests(PostgresServer server) : ServiceLayerT
     public async Task SetVCpus_ReplyLost_WritesWhatTheNodeReallyHasThoughTheOperationFailed()
     {
         var server = await ServerAsync(vcpus: 1);
+        Host.Clock.Advance(TimeSpan.FromHours(1));
         Agents.LoseReply(AgentMethod.SetVCpus);
 
         var op = await Host.DoAsync((c, ct) => c.SetVCpusAsync(server.Id, 4, ct));

@@ -58,6 +58,7 @@ public sealed class ServiceHost : IAsyncDisposable
         builder.AddVzPanelCore(new PanelDatabase(database.ConnectionString, null));
 
         var clock = new FakeTimeProvider(Start);
+        database.Clock = clock;
         builder.Services.AddSingleton(clock);
         builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
         builder.Services.AddSingleton<FakeNodeAgentGateway>();

@@ -68,8 +68,6 @@ public abstract class ServiceLayerTest(PostgresServer server) : IAsyncLifetime
             Hostname = "host.example", IpAddresses = [IPAddress.Parse("192.0.2.10")], CreatedAt = ServiceHost.Start, UpdatedAt = ServiceHost.Start,
         };
         db.Instances.Add(instance);
-        if (state == InstanceState.Running)
-            db.UsageSegments.Add(new UsageSegment { InstanceId = instance.Id, TenantId = instance.TenantId, MemoryMiB = memoryMiB, VCpus = vcpus, From = ServiceHost.Start });
         await db.SaveChangesAsync(Ct);
         Agents.Has(node.Id, instance, memoryUsedMiB: usedMiB);
         return instance;

@@ -146,7 +146,7 @@ public sealed class TenantCommandsTests(PostgresServer server) : IAsyncLifetime
         var acme = await _db.TenantAsync("Acme Hosting");
         await using (var seed = _db.CreateContext())
         {
-            seed.UsageSegments.Add(new UsageSegment { InstanceId = Guid.NewGuid(), TenantId = acme.Id, MemoryMiB = 1024, VCpus = 1, From = DateTimeOffset.UtcNow.AddDays(-2), To = DateTimeOffset.UtcNow.AddDays(-1) });
+            seed.UsageSegments.Add(new UsageSegment { InstanceId = Guid.NewGuid(), TenantId = acme.Id, PlanId = acme.PlanId, MemoryMiB = 1024, VCpus = 1, From = DateTimeOffset.UtcNow.AddDays(-2), To = DateTimeOffset.UtcNow.AddDays(-1) });
             await seed.SaveChangesAsync(_ct);
         }
 

@@ -37,7 +37,6 @@ public sealed class TenantIsolationTests(PostgresServer server) : IAsyncLifetime
         {
             db.Operations.Add(new Operation { Kind = OperationKind.Start, TargetType = "instance", TargetId = instance.Id, TargetName = instance.Name, TenantId = tenant.Id, RequestedBy = tenant.Name, Summary = "Start", CreatedAt = Now, Parameters = new StartParameters() });
             db.AuditEvents.Add(new AuditEvent { At = Now, Actor = tenant.Name, TenantId = tenant.Id, Action = "instance.start", Summary = "Started." });
-            db.UsageSegments.Add(new UsageSegment { InstanceId = instance.Id, TenantId = tenant.Id, MemoryMiB = 1024, VCpus = 1, From = Now });
             db.Volumes.Add(new Volume { PoolId = pool.Id, InstanceId = instance.Id, Name = $"{instance.Name}.qcow2", SizeBytes = 1L << 30, CreatedAt = Now });
         }
         db.Operations.Add(new Operation { Kind = OperationKind.DrainNode, TargetType = "node", TargetId = node.Id, TargetName = node.Name, RequestedBy = "admin", Summary = "Drain", CreatedAt = Now, Parameters = new DrainNodeParameters() });

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Common;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Audit;
-using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Operations;
@@ -44,7 +43,6 @@ public sealed class MigrationStore(IDbContextFactory<VzPanelDbContext> dbFactory
         var now = clock.GetUtcNow();
         var instance = await db.Instances.SingleAsync(i => i.Id == operation.TargetId, ct);
         instance.MoveTo(run.TargetNodeId, onTarget, now);
-        await UsageMeter.RecordAsync(db, instance, now, ct);
         if (storage is not null) await VolumeRecorder.WriteAsync(db, run.TargetNodeId, instance.Id, storage, now, ct);
         var row = await db.Operations.SingleAsync(o => o.Id == operation.Id, ct);
         row.Migration = run with { Phase = MigrationPhase.CleaningUp };
@@ -67,7 +65,6 @@ public sealed class MigrationStore(IDbContextFactory<VzPanelDbContext> dbFactory
         var instance = await db.Instances.SingleAsync(i => i.Id == operation.TargetId, ct);
         if (observed is not null) instance.Apply(observed, now);
         else if (error is not null) instance.Settle(InstanceState.Unknown, now);
-        await UsageMeter.RecordAsync(db, instance, now, ct);
         var row = await operations.EndAsync(db, operation, error, ct, note: run.Note);
         row.Migration = run;
         await db.SaveChangesAsync(ct);

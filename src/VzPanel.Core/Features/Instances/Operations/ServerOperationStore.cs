@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Common;
 using VzPanel.Core.Data;
-using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Nodes.Agents;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Operations.Jobs;
@@ -51,7 +50,6 @@ public sealed class ServerOperationStore(
             else if (reported is not null)
             {
                 instance.Apply(reported, now);
-                await UsageMeter.RecordAsync(db, instance, now, ct);
                 if (storage is not null) await VolumeRecorder.WriteAsync(db, instance.NodeId, instance.Id, storage, now, ct);
             }
         }
@@ -97,7 +95,6 @@ public sealed class ServerOperationStore(
             }
             else instance.Settle(failure.IsRefusal() && !notOnNode && before is { } unchanged ? unchanged
                 : before == InstanceState.Provisioning ? InstanceState.Failed : InstanceState.Unknown, now);
-            if (!removed) await UsageMeter.RecordAsync(db, instance, now, ct);
         }
         var row = await operations.EndAsync(db, operation, failure.Message, ct);
         await db.SaveChangesAsync(ct);
@@ -109,7 +106,6 @@ public sealed class ServerOperationStore(
     /// <param name="keepVolumes">The disks stay on the node, so their rows stay too, as volumes of no server.</param>
     private static async Task RemoveAsync(VzPanelDbContext db, Instance instance, DateTimeOffset now, bool keepVolumes, CancellationToken ct)
     {
-        await UsageMeter.CloseAsync(db, instance.Id, now, ct);
         var volumes = db.Volumes.Where(v => v.InstanceId == instance.Id);
         if (keepVolumes) await volumes.ExecuteUpdateAsync(s => s.SetProperty(v => v.InstanceId, (Guid?)null), ct);
         else await volumes.ExecuteDeleteAsync(ct);
