@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using VzPanel.Core.Data;
 using VzPanel.Core.Common;
 using VzPanel.Core.Features.Audit;
+using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.Dashboard;
 using VzPanel.Core.Features.GuestTools;
@@ -60,6 +61,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<IInstanceQueries, InstanceQueries>();
         builder.Services.AddScoped<IInstanceCommands, InstanceCommands>();
         builder.Services.AddVzPanelTenancy();
+        builder.Services.AddVzPanelBilling();
         builder.Services.AddSingleton<InstanceUsageProbe>();
         builder.Services.AddScoped<IOperationQueries, OperationQueries>();
         builder.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -252,6 +252,51 @@ namespace VzPanel.Migrations.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("VzPanel.Core.Features.Billing.Notifications.BillingEventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<DateTimeOffset?>("DispatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispatched_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_billing_events");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_billing_events_at");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_billing_events_undispatched")
+                        .HasFilter("dispatched_at IS NULL");
+
+                    b.ToTable("billing_events", (string)null);
+                });
+
             modelBuilder.Entity("VzPanel.Core.Features.Billing.Plan", b =>
                 {
                     b.Property<Guid>("Id")

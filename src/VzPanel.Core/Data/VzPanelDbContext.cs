@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Billing;
+using VzPanel.Core.Features.Billing.Notifications;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Identity.Mfa;
 using VzPanel.Core.Features.Identity.Sessions;
@@ -33,6 +34,7 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<UsageSegment> UsageSegments => Set<UsageSegment>();
+    public DbSet<BillingEventRecord> BillingEvents => Set<BillingEventRecord>();
     public DbSet<Operation> Operations => Set<Operation>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<JoinToken> JoinTokens => Set<JoinToken>();

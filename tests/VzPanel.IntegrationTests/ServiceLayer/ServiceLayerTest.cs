@@ -30,7 +30,7 @@ public abstract class ServiceLayerTest(PostgresServer server) : IAsyncLifetime
     {
         Host = await ServiceHost.StartAsync(server);
         await using var db = Host.Database.CreateContext();
-        var plan = new Plan { Name = "standard", PricePerGiBHour = 0.004m, PricePerVCpuHour = 0.01m };
+        var plan = new Plan { Name = "standard", PricePerGiBHour = 0.004m, PricePerVCpuHour = 0.01m, PricePerDiskGiBMonth = 0.073m, GuaranteePremiumShare = 0.5m };
         Alice = new Tenant { Name = "alice", PlanId = plan.Id, CreatedAt = ServiceHost.Start };
         Bob = new Tenant { Name = "bob", PlanId = plan.Id, CreatedAt = ServiceHost.Start };
         N1 = NewNode("n1", "10.0.0.1:7443");
