@@ -89,7 +89,7 @@ public sealed class InstanceQueries(IDbContextFactory<VzPanelDbContext> dbFactor
             .Where(o => o.TargetId == id && (o.State == OperationState.Queued || o.State == OperationState.Running)).FirstOrDefaultAsync(ct);
         var allocated = await db.Volumes.AsNoTracking().Where(v => v.InstanceId == id).SumAsync(v => (long?)v.AllocationBytes, ct);
         return new InstanceDetails(row, i.Template?.Name, i.CpuLimitPercent, i.IpAddresses.Select(a => a.ToString()).ToList(),
-            plan.MemoryMinMiB, plan.MemoryMaxMiB, plan.VCpuMax, plan.HourlyPrice(i.MemoryMiB, i.VCpus), plan.Currency, i.CreatedAt,
+            plan.MemoryMinMiB, plan.MemoryMaxMiB, plan.VCpuMax, plan.HourlyPrice(i.MemoryMiB, i.VCpus, i.GuaranteedMiB, i.DiskGiB), plan.Currency, i.CreatedAt,
             active is null ? null : OperationView.From(active))
         {
             DiskGiB = i.DiskGiB,
