@@ -60,8 +60,24 @@ public sealed partial class PanelProcess : IAsyncDisposable
     });
 
     /// <summary>Starts the panel with <paramref name="environment"/> added and waits until /health/ready answers 200.</summary>
-    public static Task<PanelProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
-        StartAsync(environment, new Uri($"http://127.0.0.1:{FreePort()}"), FreePort(), args);
+    /// <remarks>
+    /// A port free when chosen can still be taken before the panel binds it (another test's panel or agent starting at
+    /// the same moment); such a start is tried again on fresh ports rather than failing the test.
+    /// </remarks>
+    public static async Task<PanelProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartAsync(environment, new Uri($"http://127.0.0.1:{FreePort()}"), FreePort(), args);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // lost the race for a port: choose others
+            }
+        }
+    }
 
     /// <summary>This panel once more, after it stopped or was killed: the same settings, database, data directory and ports.</summary>
     public Task<PanelProcess> StartAgainAsync() => StartAsync(_environment, BaseUrl, AgentUrl.Port, _args);
@@ -219,12 +235,13 @@ public sealed partial class PanelProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/{project} first.", dll);
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>
+    /// A loopback port free now, below the kernel's ephemeral range (32768 and up) so no outgoing connection takes it
+    /// before it is bound, and never handed out twice by this test process.
+    /// </summary>
+    public static int FreePort() => int.Parse(FreePorts(1), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly HashSet<int> HandedOut = [];
 
     /// <summary>
     /// Panel__LocalAgents__FirstPort for a quick-start panel: its local agents listen on that port and the next four (three
@@ -232,20 +249,28 @@ public sealed partial class PanelProcess : IAsyncDisposable
     /// outgoing connection of this busy test process takes one of them before the agents bind it. Asking the kernel for the
     /// first port alone left the other four to chance: the likely reason sim-2 once stayed offline in CI.
     /// </summary>
-    public static string FreeLocalAgentPorts()
+    public static string FreeLocalAgentPorts() => FreePorts(5);
+
+    /// <summary>The first of <paramref name="count"/> consecutive free ports (see <see cref="FreePort"/>).</summary>
+    private static string FreePorts(int count)
     {
-        const int count = 5;
         for (var attempt = 1; ; attempt++)
         {
             var first = Random.Shared.Next(20_000, 32_000 - count);
             var held = new List<TcpListener>();
             try
             {
-                for (var port = first; port < first + count; port++)
+                lock (HandedOut)
                 {
-                    var listener = new TcpListener(IPAddress.Loopback, port);
-                    listener.Start();
-                    held.Add(listener);
+                    var ports = Enumerable.Range(first, count).ToList();
+                    if (ports.Any(HandedOut.Contains)) continue;
+                    foreach (var port in ports)
+                    {
+                        var listener = new TcpListener(IPAddress.Loopback, port);
+                        listener.Start();
+                        held.Add(listener);
+                    }
+                    HandedOut.UnionWith(ports);
                 }
                 return first.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
