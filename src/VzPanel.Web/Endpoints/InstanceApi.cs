@@ -1,4 +1,5 @@
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Billing.Quotes;
 using VzPanel.Core.Features.Counters;
 using VzPanel.Core.Features.GuestTools;
 using VzPanel.Core.Features.Instances;
@@ -41,9 +42,21 @@ internal static class InstanceApi
         instances.MapPost("/{reference}/migrations/dry-run", (string reference, MigrationDryRunRequest? request, InstanceLookup lookup,
                 IMigrationPlanner planner, CancellationToken ct) =>
                 WithInstance(reference, lookup, async id => (await planner.DryRunAsync(id, request?.TargetNodeId, ct)).ToHttp(TypedResults.Ok), ct))
-            .RequireAuthorization(Policies.Staff)
+            .RequireAuthorization(Policies.Staff).ChangesNothing()
             .WithSummary("What migrating the server would do, changing nothing: the target (the given node, or the one placement would "
                 + "choose), live or cold and why, the expected transfer, and every pre-check with what it found. canMigrate is false when one fails.");
+
+        instances.MapPost("/quote", async (QuoteRequest request, IPriceQuotes quotes, CancellationToken ct) =>
+                (await quotes.ForNewServerAsync(request.ToCommand(), ct)).ToHttp(TypedResults.Ok))
+            .ChangesNothing()
+            .WithSummary("The price of a new server before it is created (the create body; name and template are not needed): hourly and "
+                + "monthly (730 h), itemised, on the customer's plan. 400 with the bound past the plan's bounds. Queues nothing.");
+
+        instances.MapPost("/{reference}/quote", (string reference, ShapeChange change, InstanceLookup lookup, IPriceQuotes quotes, CancellationToken ct) =>
+                WithInstance(reference, lookup, async id => (await quotes.ForChangeAsync(id, change, ct)).ToHttp(TypedResults.Ok), ct))
+            .ChangesNothing()
+            .WithSummary("What a change to memory, vCPUs, memoryGuaranteePercent or disk would cost, now and after, per hour and per month. "
+                + "Fields left out stay as they are. 400 with the bound past the plan's bounds. Queues nothing.");
 
         var change = instances.MapGroup("").RequireAuthorization(Policies.ManageInstances);
 
@@ -97,6 +110,23 @@ internal static class InstanceApi
     public sealed record SetVCpusRequest(int VCpus);
 
     public sealed record SetDiskRequest(string Size);
+
+    /// <summary>The create body as a quote reads it: only what is priced, so a form can ask before it has a name.</summary>
+    public sealed record QuoteRequest
+    {
+        public InstanceKind Kind { get; init; }
+        public string? Memory { get; init; }
+        public int MemoryGuaranteePercent { get; init; }
+        public int VCpus { get; init; } = 1;
+        public string? Disk { get; init; }
+        public Guid? TenantId { get; init; }
+
+        public CreateInstanceCommand ToCommand() => new()
+        {
+            Spec = new InstanceSpec { Name = "", Kind = Kind, Memory = Memory ?? "", MemoryGuaranteePercent = MemoryGuaranteePercent, VCpus = VCpus, Disk = Disk },
+            TenantId = TenantId,
+        };
+    }
 
     public sealed record CreateInstanceRequest
     {

@@ -39,7 +39,8 @@ public static class PanelAuthentication
     /// <summary>A read-only token changes nothing: every unsafe method is refused before it reaches an endpoint.</summary>
     public static IApplicationBuilder UseReadOnlyTokens(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.User.FindFirstValue(ApiTokenClaims.Scope) == ApiTokenClaims.ReadScope && !IsSafe(context.Request.Method))
+        if (context.User.FindFirstValue(ApiTokenClaims.Scope) == ApiTokenClaims.ReadScope && !IsSafe(context.Request.Method)
+            && context.GetEndpoint()?.Metadata.GetMetadata<ChangesNothing>() is null)
         {
             await context.RequestServices.GetRequiredService<DeniedAttemptAudit>().RecordAsync(
                 AccessScope.FromPrincipal(context.User) with { SourceAddress = context.Connection.RemoteIpAddress }, new AuditEntry("auth.denied",
@@ -55,6 +56,13 @@ public static class PanelAuthentication
         }
         await next(context);
     });
+
+    /// <summary>
+    /// Marks a POST that only computes an answer (a quote, a dry run): a read-only token may call it. Support's policy is
+    /// the endpoint's own business.
+    /// </summary>
+    public static TBuilder ChangesNothing<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ChangesNothing());
 
     private static bool IsSafe(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
 }
@@ -113,3 +121,6 @@ internal sealed class ApiTokenHandler(
             detail: "Your account may not do this.",
             extensions: new Dictionary<string, object?> { ["code"] = "forbidden" }).ExecuteAsync(Context);
 }
+
+/// <summary>Endpoint metadata: this unsafe-method route reads and computes, and changes nothing.</summary>
+internal sealed class ChangesNothing;

@@ -19,7 +19,8 @@ public sealed partial class SupportChangesNothingTests(HardeningFixture fixture,
     private static readonly string[] UnsafeMethods = ["post", "put", "patch", "delete"];
 
     /// <summary>Unsafe by verb but reading only, so support may call them (a migration dry run changes nothing).</summary>
-    private static readonly HashSet<string> ReadOnlyRoutes = ["POST /api/v1/instances/{reference}/migrations/dry-run"];
+    private static readonly HashSet<string> ReadOnlyRoutes =
+        ["POST /api/v1/instances/{reference}/migrations/dry-run", "POST /api/v1/instances/quote", "POST /api/v1/instances/{reference}/quote"];
 
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 

@@ -26,7 +26,9 @@ public sealed partial class InstancesUiTests(QuickStartPanel fixture, BrowserSer
 
         // A container, submitted with Enter from the name field.
         var dialog = await OpenCreateDialogAsync(page);
+        await Assertions.Expect(dialog.GetByTestId("create-price-missing")).ToBeVisibleAsync();   // no customer, no plan, no price yet
         await ChooseAsync(page, "create-tenant", "Acme Hosting");
+        await Assertions.Expect(dialog.GetByTestId("create-price-after")).ToContainTextAsync(" EUR");
         await dialog.GetByTestId("create-name").FillAsync("ui-ct-1");
         await dialog.GetByTestId("create-hostname").FillAsync("ct1.example.com");
         await dialog.GetByTestId("create-name").FocusAsync();
@@ -133,8 +135,14 @@ public sealed partial class InstancesUiTests(QuickStartPanel fixture, BrowserSer
 
     private static async Task ResizeAsync(IPage page, string name, int mib, string shown)
     {
+        var price = page.GetByTestId("memory-price-after");
+        var priceNow = await price.TextContentAsync();
         await page.GetByTestId("memory-input").FillAsync(mib.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Assertions.Expect(page.GetByTestId("memory-guaranteed")).ToBeVisibleAsync();
+        // The price after the change shows as it is typed, before anything is applied, with what it adds or saves a month.
+        await Assertions.Expect(price).Not.ToHaveTextAsync(priceNow!);
+        await Assertions.Expect(page.GetByTestId("memory-price")).ToContainTextAsync($"Now {priceNow} per hour");
+        await Assertions.Expect(page.GetByTestId("memory-price-difference")).ToContainTextAsync(" a month");
         await page.GetByTestId("memory-apply").ClickAsync();
         await Assertions.Expect(page.GetByTestId("active-operation")).ToContainTextAsync($"Memory of {name}");
         await ExpectOperationSucceededAsync(page);

@@ -25,6 +25,11 @@ public static class Admission
         return null;
     }
 
+    /// <summary>Apart from memory and vCPUs: a disk grows alone, and a plan whose memory bounds moved must not block it.</summary>
+    public static Error? CheckPlanDisk(Plan plan, long diskGiB) => diskGiB > plan.DiskMaxGiB
+        ? Error.Validation("disk", $"Plan '{plan.Name}' allows disks up to {DiskSize.Show(plan.DiskMaxGiB)}, not {DiskSize.Show(diskGiB)}.")
+        : null;
+
     /// <summary>Why <paramref name="load"/>'s node cannot take this much more, or null when it can.</summary>
     public static string? RefusalOnNode(NodeLoad load, long addGuaranteedMiB, long addCommittedMiB)
     {

@@ -35,7 +35,7 @@ public sealed partial class InstanceCommands
         var tenant = await db.Tenants.Include(t => t.Plan).SingleOrDefaultAsync(t => t.Id == tenantId, ct);
         if (tenant is null) return Error.NotFound("Customer");
         if (tenant.State == TenantState.Suspended) return Error.Conflict($"Customer '{tenant.Name}' is suspended; it cannot get new servers.");
-        if (Admission.CheckPlan(tenant.Plan!, memoryMiB, spec.VCpus) is { } overPlan) return overPlan;
+        if ((Admission.CheckPlan(tenant.Plan!, memoryMiB, spec.VCpus) ?? Admission.CheckPlanDisk(tenant.Plan!, diskGiB)) is { } overPlan) return overPlan;
         var quotaAsk = new QuotaAsk(1, memoryMiB, Instance.GuaranteeOf(memoryMiB, spec.MemoryGuaranteePercent), spec.VCpus, diskGiB);
         if (await TenantQuotaAdmission.CheckAsync(db, tenant, quotaAsk, ct) is { } overQuota) return overQuota;
         // One name may have several releases (and, rarely, a CT and a VM flavour): the node decides the release below.

@@ -1,4 +1,5 @@
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Capacity;
 using VzPanel.Core.Features.Instances.Operations;
 using VzPanel.Core.Features.Operations;
 using VzPanel.Core.Features.Tenancy;
@@ -15,9 +16,9 @@ public sealed partial class InstanceCommands
         RequestAsync(instanceId, OperationKind.ResizeDisk, async (db, i) =>
         {
             var decision = DecideDisk(i, size);
-            if (decision is { IsSuccess: true, Value.Parameters: ResizeDiskParameters grow }
-                && await OverQuotaAsync(db, i, new QuotaAsk(DiskGiB: grow.DiskGiB - i.DiskGiB), ct) is { } overQuota)
-                return overQuota;
+            if (decision is not { IsSuccess: true, Value.Parameters: ResizeDiskParameters grow }) return decision;
+            if (await PlanOf(db, i.TenantId, ct) is { } plan && Admission.CheckPlanDisk(plan, grow.DiskGiB) is { } overPlan) return overPlan;
+            if (await OverQuotaAsync(db, i, new QuotaAsk(DiskGiB: grow.DiskGiB - i.DiskGiB), ct) is { } overQuota) return overQuota;
             return decision;
         }, ct);
 

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Data;
+using VzPanel.Core.Features.Billing;
+using VzPanel.Core.Features.Billing.Quotes;
 using VzPanel.Core.Features.Capacity;
 using VzPanel.Core.Features.Nodes;
 using VzPanel.Core.Features.Operations;
@@ -45,10 +47,30 @@ public sealed record InstanceDetails(
 
     /// <summary>What its volumes hold on the node (thin images fill as the guest writes), as last reported; null before any report.</summary>
     public long? DiskAllocatedMiB { get; init; }
+
+    /// <summary>Its plan's prices today, for pricing a change before it is made.</summary>
+    public PlanPrices Prices { get; init; }
+
+    /// <summary>What the server costs now and after changing the given numbers (the others stay), running.</summary>
+    public PriceQuote QuoteWith(long? memoryMiB = null, int? guaranteePercent = null, int? vcpus = null, long? diskGiB = null)
+    {
+        var memory = memoryMiB ?? Instance.MemoryMiB;
+        var after = new BillableShape(memory, Instances.Instance.GuaranteeOf(memory, guaranteePercent ?? Instance.GuaranteePercent),
+            vcpus ?? Instance.VCpus, diskGiB ?? DiskGiB);
+        return PriceQuote.Of(Prices, new BillableShape(Instance.MemoryMiB, GuaranteedMiB, Instance.VCpus, DiskGiB), after);
+    }
 }
 
 public sealed record CreateOptions(
-    IReadOnlyList<TemplateOption> Templates, IReadOnlyList<Choice> Tenants, IReadOnlyList<Choice> Nodes, long MemoryMinMiB, long MemoryMaxMiB, int VCpuMax);
+    IReadOnlyList<TemplateOption> Templates, IReadOnlyList<Choice> Tenants, IReadOnlyList<Choice> Nodes, long MemoryMinMiB, long MemoryMaxMiB, int VCpuMax)
+{
+    /// <summary>Each offered customer's plan prices, so the form prices a new server as it is typed.</summary>
+    public IReadOnlyDictionary<Guid, PlanPrices> PricesByTenant { get; init; } = new Dictionary<Guid, PlanPrices>();
+
+    /// <summary>The chosen customer's prices; a customer's own when it is the only one offered; null before a choice.</summary>
+    public PlanPrices? PricesFor(Guid? tenantId) =>
+        (tenantId ?? (Tenants.Count == 1 ? Tenants[0].Id : null)) is { } id && PricesByTenant.TryGetValue(id, out var prices) ? prices : null;
+}
 
 public sealed record TemplateOption(string Name, InstanceKind Kind, string? Description);
 
@@ -94,6 +116,7 @@ public sealed class InstanceQueries(IDbContextFactory<VzPanelDbContext> dbFactor
         {
             DiskGiB = i.DiskGiB,
             DiskAllocatedMiB = allocated / (1024 * 1024),
+            Prices = plan.Prices,
         };
     }
 
@@ -101,7 +124,7 @@ public sealed class InstanceQueries(IDbContextFactory<VzPanelDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var templates = await OfferedTemplatesAsync(db, ct);
-        var tenants = await db.Tenants.AsNoTracking().OrderBy(t => t.Name).Select(t => new Choice(t.Id, t.Name)).ToListAsync(ct);
+        var tenants = await db.Tenants.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name, t.Plan }).ToListAsync(ct);
         var nodes = db.Scope.SeesAllTenants
             ? await db.Nodes.AsNoTracking().Where(n => n.State == NodeState.Online).OrderBy(n => n.Name).Select(n => new Choice(n.Id, n.Name)).ToListAsync(ct)
             : [];
@@ -112,7 +135,10 @@ public sealed class InstanceQueries(IDbContextFactory<VzPanelDbContext> dbFactor
         var min = await plans.Select(p => (long?)p.MemoryMinMiB).MinAsync(ct) ?? InstanceSpecValidator.MinMemoryMiB;
         var max = await plans.Select(p => (long?)p.MemoryMaxMiB).MaxAsync(ct) ?? 16 * 1024;
         var vcpus = await plans.Select(p => (int?)p.VCpuMax).MaxAsync(ct) ?? 8;
-        return new CreateOptions(templates, tenants, nodes, min, max, vcpus);
+        return new CreateOptions(templates, tenants.Select(t => new Choice(t.Id, t.Name)).ToList(), nodes, min, max, vcpus)
+        {
+            PricesByTenant = tenants.Where(t => t.Plan is not null).ToDictionary(t => t.Id, t => t.Plan!.Prices),
+        };
     }
 
     /// <summary>

@@ -32,6 +32,9 @@ public sealed partial class DiskControl
     /// <summary>The size in GiB the person asked for; always more than <see cref="CurrentGiB"/>.</summary>
     [Parameter] public EventCallback<long> OnGrow { get; set; }
 
+    /// <summary>What the size being chosen costs, shown under the input.</summary>
+    [Parameter] public RenderFragment<long>? PriceOf { get; set; }
+
     public long Value => _value;
 
     private string? Problem => _value == CurrentGiB || LockedReason is not null ? null

@@ -16,6 +16,14 @@ public static class Format
     /// <summary>"1 VM", "3 VMs": the count with the noun in the right number.</summary>
     public static string Count(int n, string one, string many) => $"{n} {(n == 1 ? one : many)}";
 
+    /// <summary>An hourly price to a hundredth of a cent or finer, as it is billed: <c>0.0145 EUR</c>.</summary>
+    public static string Hourly(decimal amount, string currency) =>
+        $"{amount.ToString("0.00####", CultureInfo.InvariantCulture)} {currency}";
+
+    /// <summary>A monthly price to the cent: <c>10.59 EUR</c>; a difference carries its sign.</summary>
+    public static string Monthly(decimal amount, string currency, bool withSign = false) =>
+        $"{(withSign && amount > 0 ? "+" : "")}{amount.ToString("0.00", CultureInfo.InvariantCulture)} {currency}";
+
     public static string Percent(double share) => share.ToString("0%", CultureInfo.InvariantCulture);
 
     private static string Scaled(double value, string unit) =>

@@ -34,6 +34,9 @@ public sealed partial class MemoryControl
     /// <summary>The viewer may not change the server (support).</summary>
     [Parameter] public bool ReadOnly { get; set; }
 
+    /// <summary>What the size being chosen costs (the page knows the plan), shown under the input.</summary>
+    [Parameter] public RenderFragment<long>? PriceOf { get; set; }
+
     /// <summary>The exact size in MiB the person asked for.</summary>
     [Parameter] public EventCallback<long> OnApply { get; set; }
 

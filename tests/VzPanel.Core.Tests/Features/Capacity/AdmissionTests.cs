@@ -25,6 +25,15 @@ public sealed class AdmissionTests
     public void CheckPlan_WithinThePlan_Passes() => Admission.CheckPlan(Plan, 4096, 2).ShouldBeNull();
 
     [Fact]
+    public void CheckPlanDisk_PastThePlansDiskBound_SaysTheBound()
+    {
+        var plan = new Plan { Name = "Small", DiskMaxGiB = 40 };
+
+        Admission.CheckPlanDisk(plan, 40).ShouldBeNull();
+        Admission.CheckPlanDisk(plan, 41)!.Message.ShouldBe("Plan 'Small' allows disks up to 40 GiB, not 41 GiB.");
+    }
+
+    [Fact]
     public void RefusalOnNode_GuaranteesOverRamMinusReserve_NamesThePercentage()
     {
         var node = new Node { Name = "n2", ManagementAddress = "x", RamMiB = 33792, HostReserveMiB = 1024 };   // 32 GiB guaranteeable

@@ -39,6 +39,30 @@ public sealed class CreateInstanceDialogTests : VzPanelTestContext
     }
 
     [Fact]
+    public async Task ThePrice_FollowsTheTypedSize_OnTheCustomersPlan()
+    {
+        _queries.Options = _queries.Options with { Tenants = [new(FakeInstanceQueries.Acme, "Acme Hosting")] };   // what a customer is offered
+        var dialog = await OpenAsync(staff: false, admin: false);
+        dialog.Find("[data-testid=create-price-after]").TextContent.ShouldBe("0.009 EUR");   // 1 GiB, 1 vCPU
+
+        dialog.Find("input[data-testid=create-memory]").Input("4");
+        dialog.Find("input[data-testid=create-vcpus]").Input("2");
+
+        dialog.WaitForAssertion(() => dialog.Find("[data-testid=create-price-after]").TextContent.ShouldBe("0.026 EUR"));
+        dialog.Find("[data-testid=create-price-monthly-after]").TextContent.ShouldBe("18.98 EUR");
+        _commands.Calls.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ThePrice_WaitsForStaffToChooseTheCustomer()
+    {
+        var dialog = await OpenAsync(staff: true, admin: true);
+
+        dialog.Find("[data-testid=create-price-missing]").TextContent.ShouldBe("Choose the customer to see the price.");
+        dialog.FindAll("[data-testid=create-price]").ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Submit_MemoryOutsideThePlan_SaysTheBoundsAndSendsNothing()
     {
         var dialog = await OpenAsync(staff: false, admin: false);

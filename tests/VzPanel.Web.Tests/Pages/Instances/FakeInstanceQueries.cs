@@ -1,3 +1,4 @@
+using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Operations;
 
@@ -19,9 +20,15 @@ internal sealed class FakeInstanceQueries : IInstanceQueries
     public long DiskGiB { get; set; } = 10;
     public long? DiskAllocatedMiB { get; set; }
 
+    /// <summary>0.004 per GiB-hour and 0.005 per vCPU-hour: the 2 GiB, 2 vCPU servers of <see cref="Row"/> cost 0.018 an hour.</summary>
+    public static readonly PlanPrices Prices = new(0.004m, 0.005m, 0m, 0m, "EUR");
+
     public CreateOptions Options { get; set; } = new(
         [new("debian-12-x86_64", InstanceKind.Ct, "Debian 12"), new("ubuntu-24.04-x86_64", InstanceKind.Ct, null), new("almalinux-9-x86_64", InstanceKind.Vm, "AlmaLinux 9")],
-        [new(Acme, "Acme Hosting"), new(Globex, "Globex Shop")], [new(Sim1, "sim-1")], 256, 16384, 8);
+        [new(Acme, "Acme Hosting"), new(Globex, "Globex Shop")], [new(Sim1, "sim-1")], 256, 16384, 8)
+    {
+        PricesByTenant = new Dictionary<Guid, PlanPrices> { [Acme] = Prices, [Globex] = Prices with { MemoryGiBHour = 0.008m } },
+    };
 
     public static InstanceRow Row(string name, InstanceState state = InstanceState.Running, InstanceKind kind = InstanceKind.Ct,
         long memoryMiB = 2048, int guarantee = 50, Guid? tenant = null, bool busy = false) =>
@@ -52,7 +59,7 @@ internal sealed class FakeInstanceQueries : IInstanceQueries
         Gets++;
         var row = Rows.FirstOrDefault(r => r.Id == id);
         return Task.FromResult(row is null ? null : new InstanceDetails(row, "debian-12-x86_64", null, ["10.0.0.5"], PlanMinMiB, PlanMaxMiB, 8,
-            0.018m, "EUR", DateTimeOffset.UtcNow.AddDays(-3), Active.GetValueOrDefault(id)) { DiskGiB = DiskGiB, DiskAllocatedMiB = DiskAllocatedMiB });
+            0.018m, "EUR", DateTimeOffset.UtcNow.AddDays(-3), Active.GetValueOrDefault(id)) { DiskGiB = DiskGiB, DiskAllocatedMiB = DiskAllocatedMiB, Prices = Prices });
     }
 
     public Task<CreateOptions> CreateOptionsAsync(CancellationToken ct) => Task.FromResult(Options);

@@ -174,6 +174,28 @@ public sealed class InstanceDetailPageTests : VzPanelTestContext
     }
 
     [Fact]
+    public void TheMemoryControl_ShowsThePriceAfter_AsTheValueChanges_BeforeAnythingIsApplied()
+    {
+        SignInAs(PanelRole.Customer);
+        var row = _queries.Add(FakeInstanceQueries.Row("web-1", memoryMiB: 2048));
+        var cut = RenderPage(row);
+        cut.Find("[data-testid=memory-price-after]").TextContent.ShouldBe("0.018 EUR");
+        cut.FindAll("[data-testid=memory-price-difference]").ShouldBeEmpty();
+
+        cut.Find("input[data-testid=memory-input]").Input("3072");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=memory-price-after]").TextContent.ShouldBe("0.022 EUR"));
+        cut.Find("[data-testid=memory-price-monthly-after]").TextContent.ShouldBe("16.06 EUR");
+        cut.Find("[data-testid=memory-price]").TextContent.ShouldContain("Now 0.018 EUR per hour (13.14 EUR a month)");
+        cut.Find("[data-testid=memory-price-difference]").TextContent.Trim().ShouldBe("+2.92 EUR a month");
+
+        cut.Find("input[data-testid=memory-input]").Input("1024");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=memory-price-difference]").TextContent.Trim().ShouldBe("-2.92 EUR a month"));
+        cut.Find("input[data-testid=vcpus-input]").Input("4");
+        cut.WaitForAssertion(() => cut.Find("[data-testid=vcpus-price-difference]").TextContent.Trim().ShouldBe("+7.30 EUR a month"));
+        _commands.Calls.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void GuaranteeAndVCpus_Applied_AskTheServiceForTheNewValues()
     {
         SignInAs(PanelRole.Admin);

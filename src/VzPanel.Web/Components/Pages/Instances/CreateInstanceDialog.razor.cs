@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Billing;
+using VzPanel.Core.Features.Billing.Quotes;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Shared;
 using VzPanel.Web.Components.Shared;
@@ -54,6 +56,11 @@ public sealed partial class CreateInstanceDialog
     private long MemoryMiB => (long)Math.Round(_memory * (_unit == MemoryUnit.GiB ? MemorySize.MiBPerGiB : 1), MidpointRounding.AwayFromZero);
 
     private long GuaranteedMiB => Instance.GuaranteeOf(MemoryMiB, Math.Clamp(_guarantee, 0, 100));
+
+    /// <summary>The new server's price as typed, on the chosen customer's plan (a customer's own); null before a customer is chosen.</summary>
+    private PriceQuote? Quote => _options?.PricesFor(Staff ? _tenant : null) is { } prices
+        ? PriceQuote.Of(prices, null, new BillableShape(Math.Max(0, MemoryMiB), GuaranteedMiB, Math.Max(0, _vcpus), _kind == InstanceKind.Vm ? Math.Max(0, _diskGiB) : DiskSize.DefaultGiB))
+        : null;
 
     protected override async Task OnInitializedAsync()
     {

@@ -54,8 +54,6 @@ public sealed partial class InstanceDetailPage : IDisposable
 
     private bool Busy => _operation is { IsFinished: false };
 
-    private string Price => $"{_details!.HourlyPrice.ToString("0.00####", CultureInfo.InvariantCulture)} {_details.Currency}";
-
     /// <summary>The size being applied: what this page asked for, or what the running operation applies.</summary>
     private long? RequestedMiB => _operation is { Kind: OperationKind.SetMemory, IsFinished: false } op ? _requestedMiB ?? op.RequestedMemoryMiB : null;
 
