@@ -252,6 +252,106 @@ namespace VzPanel.Migrations.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("VzPanel.Core.Features.Billing.Credit.CreditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_credit_entries");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_credit_entries_tenant_id_created_at");
+
+                    b.ToTable("credit_entries", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_credit_entries_amount", "amount <> 0");
+                        });
+                });
+
+            modelBuilder.Entity("VzPanel.Core.Features.Billing.Credit.NonPaymentStop", b =>
+                {
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.Property<DateTimeOffset>("StoppedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stopped_at");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("InstanceId")
+                        .HasName("pk_non_payment_stops");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_non_payment_stops_tenant_id");
+
+                    b.ToTable("non_payment_stops", (string)null);
+                });
+
+            modelBuilder.Entity("VzPanel.Core.Features.Billing.Credit.PrepaidStanding", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset?>("ExhaustedSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("exhausted_since");
+
+                    b.Property<DateTimeOffset?>("LowSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("low_since");
+
+                    b.Property<DateTimeOffset?>("SuspendedForNonPaymentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("suspended_for_non_payment_at");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_prepaid_standings");
+
+                    b.ToTable("prepaid_standings", (string)null);
+                });
+
             modelBuilder.Entity("VzPanel.Core.Features.Billing.Notifications.BillingEventRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1522,6 +1622,36 @@ namespace VzPanel.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("VzPanel.Core.Features.Billing.Credit.CreditEntry", b =>
+                {
+                    b.HasOne("VzPanel.Core.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_credit_entries_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("VzPanel.Core.Features.Billing.Credit.NonPaymentStop", b =>
+                {
+                    b.HasOne("VzPanel.Core.Features.Instances.Instance", null)
+                        .WithOne()
+                        .HasForeignKey("VzPanel.Core.Features.Billing.Credit.NonPaymentStop", "InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_non_payment_stops_instances_instance_id");
+                });
+
+            modelBuilder.Entity("VzPanel.Core.Features.Billing.Credit.PrepaidStanding", b =>
+                {
+                    b.HasOne("VzPanel.Core.Features.Tenancy.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("VzPanel.Core.Features.Billing.Credit.PrepaidStanding", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_prepaid_standings_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("VzPanel.Core.Features.Billing.UsageSegment", b =>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Billing;
+using VzPanel.Core.Features.Billing.Credit;
 using VzPanel.Core.Features.Billing.Notifications;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Identity.Mfa;
@@ -35,6 +36,9 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<UsageSegment> UsageSegments => Set<UsageSegment>();
     public DbSet<BillingEventRecord> BillingEvents => Set<BillingEventRecord>();
+    public DbSet<CreditEntry> CreditEntries => Set<CreditEntry>();
+    public DbSet<PrepaidStanding> PrepaidStandings => Set<PrepaidStanding>();
+    public DbSet<NonPaymentStop> NonPaymentStops => Set<NonPaymentStop>();
     public DbSet<Operation> Operations => Set<Operation>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<JoinToken> JoinTokens => Set<JoinToken>();
@@ -60,6 +64,9 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
         builder.Entity<Instance>().HasQueryFilter(i => SeesAllTenants || (ScopeTenantId != null && i.TenantId == ScopeTenantId));
         builder.HasPostgresExtension("btree_gist");
         builder.Entity<UsageSegment>().HasQueryFilter(u => SeesAllTenants || (ScopeTenantId != null && u.TenantId == ScopeTenantId));
+        builder.Entity<CreditEntry>().HasQueryFilter(c => SeesAllTenants || (ScopeTenantId != null && c.TenantId == ScopeTenantId));
+        builder.Entity<PrepaidStanding>().HasQueryFilter(s => SeesAllTenants || (ScopeTenantId != null && s.TenantId == ScopeTenantId));
+        builder.Entity<NonPaymentStop>().HasQueryFilter(s => SeesAllTenants || (ScopeTenantId != null && s.TenantId == ScopeTenantId));
         builder.Entity<Operation>().HasQueryFilter(o => SeesAllTenants || (ScopeTenantId != null && o.TenantId == ScopeTenantId));
         builder.Entity<AuditEvent>().HasQueryFilter(a => SeesAllTenants || (ScopeTenantId != null && a.TenantId == ScopeTenantId));
         builder.Entity<Volume>().HasQueryFilter(v => SeesAllTenants

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Billing;
+using VzPanel.Core.Features.Billing.Credit;
 using VzPanel.Core.Features.Tenancy;
 
 namespace VzPanel.QuickStart.Demo;
@@ -10,6 +11,7 @@ internal static class DemoTenants
 {
     public const string Acme = "Acme Hosting", Globex = "Globex Shop";
     public const string PlanName = "PAYG Standard";
+    public const decimal OpeningCredit = 50m;
 
     // Quotas that fit the demo servers with room to grow, so the customers' quota cards show something.
     private static readonly Dictionary<string, TenantQuotas> Quotas = new()
@@ -36,6 +38,12 @@ internal static class DemoTenants
                 ContactEmail = $"ops@{name.Split(' ')[0].ToLowerInvariant()}.example",
             };
             db.Tenants.Add(tenants[name]);
+            // Prepaid customers run on credit: an opening balance, so the demo runs for weeks before anyone is warned.
+            db.CreditEntries.Add(new CreditEntry
+            {
+                TenantId = tenants[name].Id, Amount = OpeningCredit, Currency = plan.Currency, Note = "Opening credit (demo)", CreatedBy = "quick start",
+                CreatedAt = now,
+            });
         }
         await db.SaveChangesAsync(ct);
         return tenants;

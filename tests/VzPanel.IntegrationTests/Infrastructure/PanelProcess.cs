@@ -145,6 +145,9 @@ public sealed partial class PanelProcess : IAsyncDisposable
         // Test panels sign dozens of accounts in from loopback within seconds, far past the production sign-in limits;
         // the throttle's own tests set its defaults back (SignInThrottleTests).
         foreach (var (k, v) in RelaxedSignInThrottle) info.Environment[k] = v;
+        // Test tenants hold no credit: prepaid enforcement would warn them and write audit rows other tests count. Its own
+        // tests drive it in process (PrepaidEnforcementTests) or pass Billing__EnforcePrepaid=true.
+        info.Environment["Billing__EnforcePrepaid"] = "false";
         foreach (var (k, v) in environment) info.Environment[k] = v;
         info.Environment["Agents__Listen"] = $"127.0.0.1:{agentPort}";
         return info;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using VzPanel.Core.Features.Billing.Credit;
 using VzPanel.Core.Features.Billing.Notifications;
 using VzPanel.Core.Features.Billing.Quotes;
 using VzPanel.Core.Features.Billing.Usage;
@@ -8,7 +9,11 @@ namespace VzPanel.Core.Features.Billing;
 public static class BillingServices
 {
     public static IServiceCollection AddVzPanelBilling(this IServiceCollection services) => services
+        .AddOptionsWithValidateOnStart<BillingOptions>().BindConfiguration(BillingOptions.Section).ValidateDataAnnotations().Services
         .AddScoped<IUsageTotals, SegmentUsageTotals>()
         .AddScoped<IPriceQuotes, PriceQuotes>()
+        .AddScoped<ICreditBalances, CreditBalances>()
+        .AddSingleton<PrepaidEnforcement>()
+        .AddHostedService<PrepaidEnforcementMonitor>()
         .AddSingleton<IBillingEvents, OutboxBillingEvents>();
 }
