@@ -105,6 +105,7 @@ public static class DependencyInjection
         app.MapInstanceApi();
         app.MapOperationApi();
         app.MapTenantApi();
+        app.MapPlanApi();
         app.MapUserApi();
         app.MapHub<EventsHub>(EventsHub.Path);
         app.MapJobDashboard();

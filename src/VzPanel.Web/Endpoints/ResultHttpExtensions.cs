@@ -1,4 +1,5 @@
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Billing.Plans;
 using VzPanel.Core.Features.Tenancy;
 
 namespace VzPanel.Web.Endpoints;
@@ -17,7 +18,7 @@ internal static class ResultHttpExtensions
             ErrorCodes.Conflict or ErrorCodes.Busy or ErrorCodes.NodeRefused or ErrorCodes.NodeMissing => StatusCodes.Status409Conflict,
             ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
             TenantErrors.Suspended => StatusCodes.Status403Forbidden,
-            _ when TenantErrors.IsConflict(error.Code) => StatusCodes.Status409Conflict,
+            _ when TenantErrors.IsConflict(error.Code) || PlanErrors.IsConflict(error.Code) => StatusCodes.Status409Conflict,
             ErrorCodes.Unavailable or ErrorCodes.NodeFailed => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status400BadRequest,
         };
