@@ -16,21 +16,21 @@ public sealed class PlanQueries(IDbContextFactory<VzPanelDbContext> dbFactory, C
     public async Task<IReadOnlyList<PlanView>> ListAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Views(db).OrderBy(p => p.Name).ToListAsync(ct);
+        return await Views(db, db.Plans.OrderBy(p => p.Name)).ToListAsync(ct);
     }
 
     public async Task<PlanView?> GetAsync(Guid id, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Views(db).SingleOrDefaultAsync(p => p.Id == id, ct);
+        return await Views(db, db.Plans.Where(p => p.Id == id)).SingleOrDefaultAsync(ct);
     }
 
     // Plans carry no tenant, so the scope is applied here: through the tenant filter a customer finds only its own plan,
     // and the counts, read through the same filters, are of what the caller may see.
-    private IQueryable<PlanView> Views(VzPanelDbContext db)
+    private IQueryable<PlanView> Views(VzPanelDbContext db, IQueryable<Plan> plans)
     {
         var seesAll = access.Scope.SeesAllTenants;
-        return db.Plans.AsNoTracking()
+        return plans.AsNoTracking()
             .Where(p => seesAll || db.Tenants.Any(t => t.PlanId == p.Id))
             .Select(p => new PlanView(p.Id, p.Name, p.MemoryMinMiB, p.MemoryMaxMiB, p.VCpuMax, p.DiskMaxGiB,
                 p.PricePerGiBHour, p.PricePerVCpuHour, p.PricePerDiskGiBMonth, p.GuaranteePremiumShare, p.Currency, p.Billing,
