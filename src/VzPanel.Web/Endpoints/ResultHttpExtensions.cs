@@ -27,5 +27,10 @@ internal static class ResultHttpExtensions
             : Results.Problem(detail: error.Message, statusCode: status, extensions: Code(error));
     }
 
-    private static Dictionary<string, object?> Code(Error error) => new() { ["code"] = error.Code };
+    private static Dictionary<string, object?> Code(Error error)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
+        foreach (var (key, value) in error.Details ?? new Dictionary<string, object>()) extensions[key] = value;
+        return extensions;
+    }
 }

@@ -68,6 +68,7 @@ public sealed class PlanApiTests(TenantApiFixture fixture) : IClassFixture<Tenan
         var taken = await (await admin.Http.PostAsJsonAsync("/api/v1/plans", NewPlan(acmePlan.ToUpperInvariant()), _ct)).ProblemAsync();
         var badBilling = await (await admin.Http.PatchAsJsonAsync($"/api/v1/plans/{tenant.PlanId}", new { billing = "Weekly" }, _ct)).ProblemAsync();
         var unconfirmed = await (await admin.Http.PatchAsJsonAsync($"/api/v1/plans/{tenant.PlanId}", new { pricePerVCpuHour = 0.02m }, _ct)).ProblemAsync();
+        var affected = JsonDocument.Parse(unconfirmed.Body).RootElement;
         var confirmed = await admin.Http.PatchAsJsonAsync($"/api/v1/plans/{tenant.PlanId}", new { pricePerVCpuHour = 0.02m, confirm = true }, _ct);
         var inUse = await (await admin.Http.DeleteAsync($"/api/v1/plans/{tenant.PlanId}", _ct)).ProblemAsync();
         var missing = await (await admin.Http.PatchAsJsonAsync($"/api/v1/plans/{Guid.NewGuid()}", new { name = "x" }, _ct)).ProblemAsync();
@@ -80,6 +81,7 @@ public sealed class PlanApiTests(TenantApiFixture fixture) : IClassFixture<Tenan
         badBilling.Status.ShouldBe(HttpStatusCode.BadRequest);
         (unconfirmed.Status, unconfirmed.Code).ShouldBe((HttpStatusCode.Conflict, "plan_change_needs_confirmation"));
         unconfirmed.Detail!.ShouldContain("affects 1 customer with 1 server");
+        (affected.GetProperty("customers").GetInt32(), affected.GetProperty("servers").GetInt32()).ShouldBe((1, 1));
         confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await confirmed.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("pricePerVCpuHour").GetDecimal().ShouldBe(0.02m);
         (inUse.Status, inUse.Code).ShouldBe((HttpStatusCode.Conflict, "plan_in_use"));

@@ -101,6 +101,7 @@ public sealed class PlanCommandsTests(PostgresServer server) : ServiceLayerTest(
         (unconfirmed.Error!.Code, unconfirmed.Error.Message).ShouldBe(("plan_change_needs_confirmation",
             "Changing the prices or bounds of standard affects 2 customers with 1 server: their servers are billed at the new prices "
             + "from the moment it is saved. Confirm to go ahead."));
+        (unconfirmed.Error.Details!["customers"], unconfirmed.Error.Details["servers"]).ShouldBe((2, 1));
         (await SegmentsAsync(server.Id)).ShouldHaveSingleItem().PriceMemoryGiBHour.ShouldBe(0.004m);
         (await Host.ReadAsync(db => db.Plans.SingleAsync(p => p.Id == Standard, Ct))).PricePerGiBHour.ShouldBe(0.004m);
 

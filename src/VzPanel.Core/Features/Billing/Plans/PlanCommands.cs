@@ -161,7 +161,10 @@ public sealed class PlanCommands(
 
     private static Error NeedsConfirmation(string plan, int customers, int servers) => new(PlanErrors.NeedsConfirmation,
         $"Changing the prices or bounds of {plan} affects {Plural(customers, "customer")} with {Plural(servers, "server")}: "
-        + "their servers are billed at the new prices from the moment it is saved. Confirm to go ahead.");
+        + "their servers are billed at the new prices from the moment it is saved. Confirm to go ahead.")
+    {
+        Details = new Dictionary<string, object> { ["customers"] = customers, ["servers"] = servers },
+    };
 
     private static AuditEntry Entry(Plan plan, string action, string summary) =>
         new(action, summary) { TargetType = "plan", TargetId = plan.Id.ToString() };
