@@ -57,7 +57,7 @@ public sealed partial class PlansPage : IDisposable
         if (await Actions.DeleteAsync(plan)) await ReloadAsync();
     }
 
-    private static string Price(decimal price, string currency) => $"{price.ToString("0.######", CultureInfo.InvariantCulture)} {currency}";
+    private static string Amount(decimal price) => price.ToString("0.######", CultureInfo.InvariantCulture);
 
     public void Dispose()
     {
