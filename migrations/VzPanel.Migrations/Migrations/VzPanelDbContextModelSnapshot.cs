@@ -476,7 +476,11 @@ namespace VzPanel.Migrations.Migrations
 
                     b.ToTable("plans", null, t =>
                         {
+                            t.HasCheckConstraint("ck_plans_currency", "currency ~ '^[A-Z]{3}$'");
+
                             t.HasCheckConstraint("ck_plans_disk_max", "disk_max_gib > 0");
+
+                            t.HasCheckConstraint("ck_plans_guarantee_premium", "guarantee_premium_share <= 10");
 
                             t.HasCheckConstraint("ck_plans_memory_range", "memory_min_mib > 0 AND memory_max_mib >= memory_min_mib");
 

@@ -3,6 +3,9 @@ namespace VzPanel.Core.Common;
 /// <summary>An expected failure a person can act on. <see cref="Code"/> maps to an HTTP status at the edge.</summary>
 public sealed record Error(string Code, string Message, IReadOnlyDictionary<string, string[]>? Fields = null)
 {
+    /// <summary>Figures a client may act on without reading the message (how many servers a change affects); the edge adds them to the problem.</summary>
+    public IReadOnlyDictionary<string, object>? Details { get; init; }
+
     public static Error NotFound(string what) => new(ErrorCodes.NotFound, $"{what} was not found.");
     public static Error Conflict(string message) => new(ErrorCodes.Conflict, message);
     public static Error Forbidden(string message) => new(ErrorCodes.Forbidden, message);

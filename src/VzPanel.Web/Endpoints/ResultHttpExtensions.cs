@@ -1,4 +1,5 @@
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Billing.Plans;
 using VzPanel.Core.Features.Tenancy;
 
 namespace VzPanel.Web.Endpoints;
@@ -17,7 +18,7 @@ internal static class ResultHttpExtensions
             ErrorCodes.Conflict or ErrorCodes.Busy or ErrorCodes.NodeRefused or ErrorCodes.NodeMissing => StatusCodes.Status409Conflict,
             ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
             TenantErrors.Suspended => StatusCodes.Status403Forbidden,
-            _ when TenantErrors.IsConflict(error.Code) => StatusCodes.Status409Conflict,
+            _ when TenantErrors.IsConflict(error.Code) || PlanErrors.IsConflict(error.Code) => StatusCodes.Status409Conflict,
             ErrorCodes.Unavailable or ErrorCodes.NodeFailed => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status400BadRequest,
         };
@@ -26,5 +27,10 @@ internal static class ResultHttpExtensions
             : Results.Problem(detail: error.Message, statusCode: status, extensions: Code(error));
     }
 
-    private static Dictionary<string, object?> Code(Error error) => new() { ["code"] = error.Code };
+    private static Dictionary<string, object?> Code(Error error)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
+        foreach (var (key, value) in error.Details ?? new Dictionary<string, object>()) extensions[key] = value;
+        return extensions;
+    }
 }

@@ -35,8 +35,5 @@ internal static class TenantApi
         change.MapDelete("/{id:guid}", async (Guid id, ITenantCommands commands, CancellationToken ct) =>
                 (await commands.DeleteAsync(id, ct)).ToHttp(_ => TypedResults.NoContent()))
             .WithSummary("Delete a customer account; 409 tenant_in_use with the count while it has servers or users.");
-
-        app.MapGet("/api/v1/plans", (ITenantQueries queries, CancellationToken ct) => queries.PlansAsync(ct))
-            .RequireAuthorization(Policies.Staff).WithTags("Tenants").WithSummary("The plans a customer account can be put on (id, name).");
     }
 }

@@ -17,6 +17,7 @@ public sealed class NavMenuTests : VzPanelTestContext
         cut.Markup.ShouldContain("REST API");
         cut.Markup.ShouldContain("Dashboard");
         cut.FindAll("[data-testid=nav-jobs]").ShouldBeEmpty();
+        cut.Find("[data-testid=nav-plans]").GetAttribute("href").ShouldBe("/plans");   // read-only for support
     }
 
     [Fact]
@@ -31,6 +32,7 @@ public sealed class NavMenuTests : VzPanelTestContext
         cut.Find("[data-testid=nav-servers]").GetAttribute("href").ShouldBe("/instances");
         cut.Find("[data-testid=nav-operations]").GetAttribute("href").ShouldBe("/operations");
         cut.FindAll("[data-testid=nav-jobs]").ShouldBeEmpty();
+        cut.FindAll("[data-testid=nav-plans]").ShouldBeEmpty();
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VzPanel.Core.Features.Billing.Credit;
 using VzPanel.Core.Features.Billing.Notifications;
 using VzPanel.Core.Features.Billing.Quotes;
+using VzPanel.Core.Features.Billing.Plans;
 using VzPanel.Core.Features.Billing.Usage;
 
 namespace VzPanel.Core.Features.Billing;
@@ -15,5 +16,7 @@ public static class BillingServices
         .AddScoped<ICreditBalances, CreditBalances>()
         .AddSingleton<PrepaidEnforcement>()
         .AddHostedService<PrepaidEnforcementMonitor>()
+        .AddScoped<IPlanQueries, PlanQueries>()
+        .AddScoped<IPlanCommands, PlanCommands>()
         .AddSingleton<IBillingEvents, OutboxBillingEvents>();
 }

@@ -14,6 +14,9 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
             t.HasCheckConstraint("ck_plans_prices",
                 "price_per_gib_hour >= 0 AND price_per_vcpu_hour >= 0 AND price_per_disk_gib_month >= 0 AND guarantee_premium_share >= 0");
             t.HasCheckConstraint("ck_plans_disk_max", "disk_max_gib > 0");
+            // The service says why in words (PlanRules); these keep any other writer to the same shape.
+            t.HasCheckConstraint("ck_plans_guarantee_premium", "guarantee_premium_share <= 10");
+            t.HasCheckConstraint("ck_plans_currency", "currency ~ '^[A-Z]{3}$'");
         });
         b.Property(p => p.Name).HasMaxLength(100);
         b.HasIndex(p => p.Name).IsUnique();

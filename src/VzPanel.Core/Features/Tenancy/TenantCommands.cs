@@ -3,6 +3,8 @@ using Npgsql;
 using VzPanel.Core.Common;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Audit;
+using VzPanel.Core.Features.Billing;
+using VzPanel.Core.Features.Billing.Plans;
 using VzPanel.Core.Features.Identity;
 
 namespace VzPanel.Core.Features.Tenancy;
@@ -44,6 +46,7 @@ public sealed class TenantCommands(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, ct);
         if (plan is null) return UnknownPlan(planId);
+        if (plan.RetiredAt is not null) return RetiredPlan(plan);
         if (await NameTakenAsync(db, name.Value!, null, ct) is { } taken) return taken;
 
         var tenant = new Tenant
@@ -89,6 +92,7 @@ public sealed class TenantCommands(
         {
             var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, ct);
             if (plan is null) return UnknownPlan(planId);
+            if (plan.RetiredAt is not null) return RetiredPlan(plan);
             changes.Add($"plan {tenant.Plan?.Name} → {plan.Name}");
             tenant.PlanId = plan.Id;
         }
@@ -173,6 +177,10 @@ public sealed class TenantCommands(
 
     private static Error UnknownPlan(Guid planId) =>
         TenantErrors.Invalid(TenantErrors.UnknownPlan, "planId", $"There is no plan {planId}.");
+
+    // A retired plan keeps billing the customers already on it; it is refused only as a new choice.
+    private static Error RetiredPlan(Plan plan) =>
+        TenantErrors.Invalid(PlanErrors.Retired, "planId", $"The plan {plan.Name} is retired; choose another plan.");
 
     private static AuditEntry Entry(Tenant tenant, string action, string summary) =>
         new(action, summary) { TenantId = tenant.Id, TargetType = "tenant", TargetId = tenant.Id.ToString() };

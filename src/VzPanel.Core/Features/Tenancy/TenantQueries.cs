@@ -9,6 +9,7 @@ public interface ITenantQueries
 {
     Task<IReadOnlyList<TenantView>> ListAsync(CancellationToken ct);
     Task<TenantView?> GetAsync(Guid id, CancellationToken ct);
+    /// <summary>The plans a customer account can be put on now: the ones not retired.</summary>
     Task<IReadOnlyList<PlanOption>> PlansAsync(CancellationToken ct);
 
     /// <summary>The tenant's sign-in accounts; staff only (a customer gets an empty list).</summary>
@@ -37,7 +38,7 @@ public sealed class TenantQueries(IDbContextFactory<VzPanelDbContext> dbFactory,
     public async Task<IReadOnlyList<PlanOption>> PlansAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Plans.AsNoTracking().OrderBy(p => p.Name).Select(p => new PlanOption(p.Id, p.Name)).ToListAsync(ct);
+        return await db.Plans.AsNoTracking().Where(p => p.RetiredAt == null).OrderBy(p => p.Name).Select(p => new PlanOption(p.Id, p.Name)).ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<TenantUserView>> UsersAsync(Guid tenantId, CancellationToken ct)

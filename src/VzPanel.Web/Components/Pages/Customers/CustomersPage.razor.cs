@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using VzPanel.Core.Features.Billing.Plans;
 using VzPanel.Core.Features.Instances;
 using VzPanel.Core.Features.Tenancy;
 using VzPanel.Web.Components.Live;
@@ -24,8 +25,8 @@ public sealed partial class CustomersPage : IDisposable
     protected override async Task OnInitializedAsync()
     {
         _tenants = await Tenants.ListAsync(_cts.Token);
-        // Usage follows the servers; settings follow other admins' changes.
-        _subscription = Live.Follow(InvokeAsync, ReloadAsync).On<TenantChanged>().On<InstanceChanged>();
+        // Usage follows the servers; settings and plan names follow other admins' changes.
+        _subscription = Live.Follow(InvokeAsync, ReloadAsync).On<TenantChanged>().On<InstanceChanged>().On<PlanChanged>();
     }
 
     private async Task ReloadAsync()
