@@ -106,6 +106,7 @@ public static class DependencyInjection
         app.MapOperationApi();
         app.MapTenantApi();
         app.MapUserApi();
+        app.MapUsageApi();
         app.MapHub<EventsHub>(EventsHub.Path);
         app.MapJobDashboard();
         app.MapGrpcService<PanelGatewayService>().RequireHost($"*:{KestrelEndpoints.AgentPort(app.Configuration)}").AllowAnonymous();

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Billing.Notifications;
+using VzPanel.Core.Features.Billing.Rollups;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Identity.Mfa;
 using VzPanel.Core.Features.Identity.Sessions;
@@ -34,6 +35,7 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<UsageSegment> UsageSegments => Set<UsageSegment>();
+    public DbSet<UsageHour> UsageHours => Set<UsageHour>();
     public DbSet<BillingEventRecord> BillingEvents => Set<BillingEventRecord>();
     public DbSet<Operation> Operations => Set<Operation>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -60,6 +62,7 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
         builder.Entity<Instance>().HasQueryFilter(i => SeesAllTenants || (ScopeTenantId != null && i.TenantId == ScopeTenantId));
         builder.HasPostgresExtension("btree_gist");
         builder.Entity<UsageSegment>().HasQueryFilter(u => SeesAllTenants || (ScopeTenantId != null && u.TenantId == ScopeTenantId));
+        builder.Entity<UsageHour>().HasQueryFilter(u => SeesAllTenants || (ScopeTenantId != null && u.TenantId == ScopeTenantId));
         builder.Entity<Operation>().HasQueryFilter(o => SeesAllTenants || (ScopeTenantId != null && o.TenantId == ScopeTenantId));
         builder.Entity<AuditEvent>().HasQueryFilter(a => SeesAllTenants || (ScopeTenantId != null && a.TenantId == ScopeTenantId));
         builder.Entity<Volume>().HasQueryFilter(v => SeesAllTenants
