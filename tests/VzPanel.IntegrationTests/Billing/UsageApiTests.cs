@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
 using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
@@ -150,6 +151,20 @@ public sealed class UsageApiTests(UsageApiFixture fixture) : IClassFixture<Usage
 
         all.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("instanceId").GetGuid())
             .ShouldBe([fixture.AcmeServer.Id, fixture.GlobexServer.Id], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task ThePanel_SchedulesTheHourlyRollup_EveryFiveMinutesUtc()
+    {
+        await using var connection = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync(_ct);
+        await using var command = new NpgsqlCommand("SELECT field, value FROM hangfire.hash WHERE key = 'recurring-job:usage-hourly-rollup'", connection);
+        var fields = new Dictionary<string, string>();
+        await using (var reader = await command.ExecuteReaderAsync(_ct))
+            while (await reader.ReadAsync(_ct)) fields[reader.GetString(0)] = reader.GetString(1);
+
+        (fields.GetValueOrDefault("Cron"), fields.GetValueOrDefault("TimeZoneId")).ShouldBe(("*/5 * * * *", "UTC"));
+        fields.GetValueOrDefault("Job").ShouldNotBeNull().ShouldContain("UsageRollup");
     }
 
     private static DateTimeOffset UsageFixtureHours(int hours) => UsageApiFixture.Ran.AddHours(hours);
