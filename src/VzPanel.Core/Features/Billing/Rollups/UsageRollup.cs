@@ -2,8 +2,6 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using NpgsqlTypes;
 using VzPanel.Core.Data;
 using VzPanel.Core.Features.Billing.Usage;
 using VzPanel.Core.Features.Tenancy;
@@ -40,8 +38,8 @@ public sealed class UsageRollup(CurrentAccess access, IDbContextFactory<VzPanelD
         {
             var hi = lo.AddHours(BatchHours) < until ? lo.AddHours(BatchHours) : until;
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlRawAsync(RollupSql, [Instant("lo", lo), Instant("hi", hi)], ct);
-            await db.Database.ExecuteSqlRawAsync(WatermarkSql, [Instant("hi", hi)], ct);
+            await db.Database.ExecuteSqlRawAsync(RollupSql, [UsageSql.Instant("lo", lo), UsageSql.Instant("hi", hi)], ct);
+            await db.Database.ExecuteSqlRawAsync(WatermarkSql, [UsageSql.Instant("hi", hi)], ct);
             await transaction.CommitAsync(ct);
             hours += (int)(hi - lo).TotalHours;
         }
@@ -52,20 +50,21 @@ public sealed class UsageRollup(CurrentAccess access, IDbContextFactory<VzPanelD
     /// <summary>The first hour to roll up: the look-back before the watermark, or the first segment's hour the first time.</summary>
     private async Task<DateTimeOffset?> StartAsync(VzPanelDbContext db, CancellationToken ct)
     {
-        var watermark = await db.Set<UsageRollupState>().AsNoTracking().Select(s => (DateTimeOffset?)s.RolledUpUntil).SingleOrDefaultAsync(ct);
+        var watermark = await WatermarkAsync(db, ct);
         var from = watermark?.AddHours(-options.Value.LookBackHours)
             ?? await db.UsageSegments.IgnoreQueryFilters().MinAsync(u => (DateTimeOffset?)u.From, ct);
         return from is { } f ? HourOf(f) : null;
     }
+
+    /// <summary>The end of what is rolled up (every hour before it is in <c>usage_hourly</c>); null before the first run.</summary>
+    public static Task<DateTimeOffset?> WatermarkAsync(VzPanelDbContext db, CancellationToken ct) =>
+        db.Set<UsageRollupState>().AsNoTracking().Select(s => (DateTimeOffset?)s.RolledUpUntil).SingleOrDefaultAsync(ct);
 
     public static DateTimeOffset HourOf(DateTimeOffset at)
     {
         var utc = at.ToUniversalTime();
         return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
     }
-
-    private static NpgsqlParameter Instant(string name, DateTimeOffset at) =>
-        new(name, NpgsqlDbType.TimestampTz) { Value = at.UtcDateTime };
 
     // Each server's hour takes the tenant, plan and currency of its last piece (see UsageHour). Rows of the batch's hours
     // that the segments no longer give are deleted in the same statement; unchanged rows are not rewritten.

@@ -1,5 +1,3 @@
-using VzPanel.Core.Common;
-
 namespace VzPanel.Core.Features.Billing.Usage;
 
 /// <summary>The codes of a usage request the panel cannot answer (all 400, with the field and the reason).</summary>
@@ -15,7 +13,4 @@ public static class UsageErrors
 
     /// <summary><c>tenant</c> or <c>instance</c> is not a UUID.</summary>
     public const string InvalidId = "invalid_id";
-
-    public static Error Invalid(string code, string field, string message) =>
-        new(code, message, new Dictionary<string, string[]> { [field] = [message] });
 }

@@ -30,9 +30,9 @@ public sealed record UsageExportRequest(
         if (!TryInstant(From, monthStart, out var from)) return BadInstant("from", From);
         if (!TryInstant(To, now, out var to)) return BadInstant("to", To);
         if (from >= to)
-            return UsageErrors.Invalid(UsageErrors.InvalidPeriod, "from", $"from ({from:u}) must be before to ({to:u}).");
+            return Error.Invalid(UsageErrors.InvalidPeriod, "from", $"from ({from:u}) must be before to ({to:u}).");
         if (to - from > MaxPeriod)
-            return UsageErrors.Invalid(UsageErrors.InvalidPeriod, "to", $"The period is {(to - from).TotalDays:0.##} days; ask for at most 366 days per request.");
+            return Error.Invalid(UsageErrors.InvalidPeriod, "to", $"The period is {(to - from).TotalDays:0.##} days; ask for at most 366 days per request.");
         UsageGrouping? groupBy = (GroupBy ?? "hour").ToLowerInvariant() switch
         {
             "hour" => UsageGrouping.Hour,
@@ -41,13 +41,13 @@ public sealed record UsageExportRequest(
             _ => null,
         };
         if (groupBy is null)
-            return UsageErrors.Invalid(UsageErrors.InvalidGroupBy, "groupBy", $"groupBy '{GroupBy}' is not one of hour, day or instance.");
+            return Error.Invalid(UsageErrors.InvalidGroupBy, "groupBy", $"groupBy '{GroupBy}' is not one of hour, day or instance.");
         UsageFormat? format = (Format ?? "json").ToLowerInvariant() switch { "json" => UsageFormat.Json, "csv" => UsageFormat.Csv, _ => null };
-        if (format is null) return UsageErrors.Invalid(UsageErrors.InvalidFormat, "format", $"format '{Format}' is not json or csv.");
+        if (format is null) return Error.Invalid(UsageErrors.InvalidFormat, "format", $"format '{Format}' is not json or csv.");
         if (!TryInt(Page, 1, out var page) || page < 1)
-            return UsageErrors.Invalid(UsageErrors.InvalidPage, "page", $"page '{Page}' is not a whole number of at least 1.");
+            return Error.Invalid(UsageErrors.InvalidPage, "page", $"page '{Page}' is not a whole number of at least 1.");
         if (!TryInt(PageSize, DefaultPageSize, out var pageSize) || pageSize is < 1 or > MaxPageSize)
-            return UsageErrors.Invalid(UsageErrors.InvalidPageSize, "pageSize", $"pageSize '{PageSize}' is not a whole number from 1 to {MaxPageSize}.");
+            return Error.Invalid(UsageErrors.InvalidPageSize, "pageSize", $"pageSize '{PageSize}' is not a whole number from 1 to {MaxPageSize}.");
         return new UsageExportQuery(new UsageQuery(from, to, groupBy.Value, tenant, instance), format.Value, page, pageSize);
     }
 
@@ -77,10 +77,10 @@ public sealed record UsageExportRequest(
     }
 
     private static Error BadId(string field, string? text) =>
-        UsageErrors.Invalid(UsageErrors.InvalidId, field, $"{field} '{text}' is not a UUID.");
+        Error.Invalid(UsageErrors.InvalidId, field, $"{field} '{text}' is not a UUID.");
 
     private static Error BadInstant(string field, string? text) =>
-        UsageErrors.Invalid(UsageErrors.InvalidPeriod, field, $"{field} '{text}' is not an ISO 8601 date or instant (2026-11-01 or 2026-11-01T00:00:00Z).");
+        Error.Invalid(UsageErrors.InvalidPeriod, field, $"{field} '{text}' is not an ISO 8601 date or instant (2026-11-01 or 2026-11-01T00:00:00Z).");
 }
 
 /// <summary>A checked usage export request.</summary>

@@ -1,3 +1,6 @@
+using Npgsql;
+using NpgsqlTypes;
+
 namespace VzPanel.Core.Features.Billing.Usage;
 
 /// <summary>
@@ -48,4 +51,7 @@ internal static class UsageSql
     /// <summary>Each quantity column summed (and rounded to <paramref name="scale"/> decimals when given) over <paramref name="from"/>.</summary>
     public static string Sums(string from, int? scale = null) => string.Join(", ", QuantityColumns.Select(c =>
         scale is { } digits ? $"round(sum({from}.{c}), {digits}) AS {c}" : $"sum({from}.{c}) AS {c}"));
+
+    /// <summary>An instant as a <c>timestamptz</c> parameter (Npgsql takes UTC <see cref="DateTime"/>s for those).</summary>
+    public static NpgsqlParameter Instant(string name, DateTimeOffset at) => new(name, NpgsqlDbType.TimestampTz) { Value = at.UtcDateTime };
 }

@@ -37,10 +37,10 @@ public sealed class UsageTotals(IDbContextFactory<VzPanelDbContext> dbFactory, T
         await db.Database.OpenConnectionAsync(ct);
         await using var command = (NpgsqlCommand)db.Database.GetDbConnection().CreateCommand();
         command.CommandText = Sql(query.GroupBy) + (page is null ? "" : "\nLIMIT @take OFFSET @skip");
-        command.Parameters.Add(Instant("from", query.From));
-        command.Parameters.Add(Instant("to", to));
-        command.Parameters.Add(Instant("rolled_from", rolledFrom));
-        command.Parameters.Add(Instant("rolled_to", rolledTo));
+        command.Parameters.Add(UsageSql.Instant("from", query.From));
+        command.Parameters.Add(UsageSql.Instant("to", to));
+        command.Parameters.Add(UsageSql.Instant("rolled_from", rolledFrom));
+        command.Parameters.Add(UsageSql.Instant("rolled_to", rolledTo));
         command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Uuid) { Value = (object?)tenantId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("instance", NpgsqlDbType.Uuid) { Value = (object?)query.InstanceId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("skip", NpgsqlDbType.Integer) { Value = page?.Skip ?? 0 });
@@ -68,14 +68,12 @@ public sealed class UsageTotals(IDbContextFactory<VzPanelDbContext> dbFactory, T
         VzPanelDbContext db, DateTimeOffset from, DateTimeOffset to, UsageGrouping groupBy, CancellationToken ct)
     {
         if (groupBy == UsageGrouping.Plan) return (from, from);
-        var watermark = await db.Set<UsageRollupState>().AsNoTracking().Select(s => (DateTimeOffset?)s.RolledUpUntil).SingleOrDefaultAsync(ct);
+        var watermark = await UsageRollup.WatermarkAsync(db, ct);
         if (watermark is null) return (from, from);
         var first = UsageRollup.HourOf(from) == from ? from : UsageRollup.HourOf(from).AddHours(1);
         var last = UsageRollup.HourOf(to) < watermark.Value ? UsageRollup.HourOf(to) : watermark.Value;
         return last > first ? (first, last) : (from, from);
     }
-
-    private static NpgsqlParameter Instant(string name, DateTimeOffset at) => new(name, NpgsqlDbType.TimestampTz) { Value = at.UtcDateTime };
 
     private static string Sql(UsageGrouping groupBy)
     {
