@@ -13,7 +13,8 @@ internal static class UsageSql
     /// One row per segment and piece of <c>[lo, hi)</c> it covered (an open segment runs up to <c>hi</c>), cut at UTC
     /// hour boundaries when <paramref name="byHour"/>: <c>s</c> is the segment, <c>b.hour</c> the hour (null when not cut),
     /// <c>b.a</c> the piece's start, <c>h.hours</c> its length in hours. <paramref name="ranges"/> may add a FROM item that
-    /// <paramref name="lo"/> and <paramref name="hi"/> refer to.
+    /// <paramref name="lo"/> and <paramref name="hi"/> refer to. The overlap test is the one the no-overlap exclusion
+    /// constraint indexes (GiST on the segment's range), so a short range can find its few segments without a scan.
     /// </summary>
     public static string Pieces(string lo, string hi, bool byHour, string ranges = "")
     {
@@ -30,7 +31,7 @@ internal static class UsageSql
             CROSS JOIN LATERAL (SELECT greatest(s.period_start, {lo}) AS a, least(coalesce(s.period_end, {hi}), {hi}) AS z) w
             CROSS JOIN LATERAL ({cut}) b
             CROSS JOIN LATERAL (SELECT extract(epoch FROM b.z - b.a) / 3600 AS hours) h
-            WHERE s.period_start < {hi} AND coalesce(s.period_end, 'infinity') > {lo} AND w.z > w.a
+            WHERE tstzrange(s.period_start, s.period_end) && tstzrange({lo}, {hi}) AND w.z > w.a
             """;
     }
 
