@@ -108,6 +108,7 @@ public static class DependencyInjection
         app.MapCreditApi();
         app.MapPlanApi();
         app.MapUserApi();
+        app.MapUsageApi();
         app.MapHub<EventsHub>(EventsHub.Path);
         app.MapJobDashboard();
         app.MapGrpcService<PanelGatewayService>().RequireHost($"*:{KestrelEndpoints.AgentPort(app.Configuration)}").AllowAnonymous();

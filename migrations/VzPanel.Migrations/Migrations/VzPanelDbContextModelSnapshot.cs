@@ -490,6 +490,87 @@ namespace VzPanel.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("VzPanel.Core.Features.Billing.Rollups.UsageHour", b =>
+                {
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(38, 18)
+                        .HasColumnType("numeric(38,18)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<decimal>("DiskGiBMonths")
+                        .HasPrecision(38, 18)
+                        .HasColumnType("numeric(38,18)")
+                        .HasColumnName("disk_gib_months");
+
+                    b.Property<decimal>("GuaranteedGiBHours")
+                        .HasPrecision(38, 18)
+                        .HasColumnType("numeric(38,18)")
+                        .HasColumnName("guaranteed_gib_hours");
+
+                    b.Property<decimal>("MemoryGiBHours")
+                        .HasPrecision(38, 18)
+                        .HasColumnType("numeric(38,18)")
+                        .HasColumnName("memory_gib_hours");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("plan_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<decimal>("VCpuHours")
+                        .HasPrecision(38, 18)
+                        .HasColumnType("numeric(38,18)")
+                        .HasColumnName("vcpu_hours");
+
+                    b.HasKey("InstanceId", "Hour")
+                        .HasName("pk_usage_hourly");
+
+                    b.HasIndex("Hour")
+                        .HasDatabaseName("ix_usage_hourly_hour");
+
+                    b.HasIndex("TenantId", "Hour")
+                        .HasDatabaseName("ix_usage_hourly_tenant_id_hour");
+
+                    b.ToTable("usage_hourly", (string)null);
+                });
+
+            modelBuilder.Entity("VzPanel.Core.Features.Billing.Rollups.UsageRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("RolledUpUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rolled_up_until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_usage_rollup_state");
+
+                    b.ToTable("usage_rollup_state", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_usage_rollup_state_single_row", "id = 1");
+                        });
+                });
+
             modelBuilder.Entity("VzPanel.Core.Features.Billing.UsageSegment", b =>
                 {
                     b.Property<long>("Id")
@@ -1656,6 +1737,16 @@ namespace VzPanel.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_prepaid_standings_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("VzPanel.Core.Features.Billing.Rollups.UsageHour", b =>
+                {
+                    b.HasOne("VzPanel.Core.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_usage_hourly_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("VzPanel.Core.Features.Billing.UsageSegment", b =>

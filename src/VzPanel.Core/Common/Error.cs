@@ -19,6 +19,10 @@ public sealed record Error(string Code, string Message, IReadOnlyDictionary<stri
     public static Error Validation(IReadOnlyDictionary<string, string[]> fields) =>
         new(ErrorCodes.Validation, string.Join(" ", fields.SelectMany(f => f.Value)), fields);
 
+    /// <summary>One field's bad value, under a code of its own (400, the field in <c>errors</c>).</summary>
+    public static Error Invalid(string code, string field, string message) =>
+        new(code, message, new Dictionary<string, string[]> { [field] = [message] });
+
     public static Error Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
 }

@@ -5,6 +5,7 @@ using VzPanel.Core.Features.Audit;
 using VzPanel.Core.Features.Billing;
 using VzPanel.Core.Features.Billing.Credit;
 using VzPanel.Core.Features.Billing.Notifications;
+using VzPanel.Core.Features.Billing.Rollups;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Identity.Mfa;
 using VzPanel.Core.Features.Identity.Sessions;
@@ -35,6 +36,7 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<UsageSegment> UsageSegments => Set<UsageSegment>();
+    public DbSet<UsageHour> UsageHours => Set<UsageHour>();
     public DbSet<BillingEventRecord> BillingEvents => Set<BillingEventRecord>();
     public DbSet<CreditEntry> CreditEntries => Set<CreditEntry>();
     public DbSet<PrepaidStanding> PrepaidStandings => Set<PrepaidStanding>();
@@ -67,6 +69,7 @@ public sealed class VzPanelDbContext(DbContextOptions<VzPanelDbContext> options,
         builder.Entity<CreditEntry>().HasQueryFilter(c => SeesAllTenants || (ScopeTenantId != null && c.TenantId == ScopeTenantId));
         builder.Entity<PrepaidStanding>().HasQueryFilter(s => SeesAllTenants || (ScopeTenantId != null && s.TenantId == ScopeTenantId));
         builder.Entity<NonPaymentStop>().HasQueryFilter(s => SeesAllTenants || (ScopeTenantId != null && s.TenantId == ScopeTenantId));
+        builder.Entity<UsageHour>().HasQueryFilter(u => SeesAllTenants || (ScopeTenantId != null && u.TenantId == ScopeTenantId));
         builder.Entity<Operation>().HasQueryFilter(o => SeesAllTenants || (ScopeTenantId != null && o.TenantId == ScopeTenantId));
         builder.Entity<AuditEvent>().HasQueryFilter(a => SeesAllTenants || (ScopeTenantId != null && a.TenantId == ScopeTenantId));
         builder.Entity<Volume>().HasQueryFilter(v => SeesAllTenants

@@ -45,6 +45,7 @@ internal static class JobHosting
             o.ServerName = $"vzpanel-{Environment.MachineName}-{Environment.ProcessId}";
             o.ShutdownTimeout = TimeSpan.FromSeconds(10);
         });
+        services.AddHostedService<RecurringJobs>();
         return services;
     }
 

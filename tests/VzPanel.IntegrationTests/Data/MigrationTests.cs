@@ -20,7 +20,7 @@ public sealed class MigrationTests(PostgresServer server)
             "SELECT table_name AS \"Value\" FROM information_schema.tables WHERE table_schema = 'public'").ToListAsync(ct);
         tables.ShouldBe(
             ["api_tokens", "audit_events", "billing_events", "certificate_authority", "credit_entries", "instances", "join_tokens", "nodes", "non_payment_stops", "operations", "plans", "prepaid_standings", "recovery_codes", "role_claims", "roles", "set_password_links", "storage_pools", "templates",
-             "tenants", "usage_segments", "user_claims", "user_logins", "user_roles", "user_sessions", "user_tokens", "users", "volumes", "__EFMigrationsHistory"],
+             "tenants", "usage_hourly", "usage_rollup_state", "usage_segments", "user_claims", "user_logins", "user_roles", "user_sessions", "user_tokens", "users", "volumes", "__EFMigrationsHistory"],
             ignoreOrder: true);
     }
 

@@ -114,8 +114,10 @@ public sealed class CustomersUiTests(TenantApiFixture fixture, BrowserServer bro
         var row = page.Locator("tr", new() { Has = page.GetByTestId($"plan-{inUse}") });
         await Assertions.Expect(row.GetByTestId("plan-servers")).ToHaveTextAsync("1");
         await row.GetByTestId($"edit-{inUse}").ClickAsync();
-        await Assertions.Expect(dialog.GetByTestId("plan-price-memory")).ToBeVisibleAsync(Patient);
+        // The form shows the plan's prices once it has read them; typing before that would be overwritten (a busy machine).
+        await Assertions.Expect(dialog.GetByTestId("plan-price-memory")).ToHaveValueAsync("0.004000", new() { Timeout = 30_000 });
         await dialog.GetByTestId("plan-price-memory").FillAsync("0.009");
+        await Assertions.Expect(dialog.GetByTestId("plan-price-memory")).ToHaveValueAsync("0.009");
         await dialog.GetByTestId("plan-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("confirm-message")).ToContainTextAsync("affects 1 customer with 1 server", new() { Timeout = 30_000 });
         await page.GetByTestId("confirm-yes").ClickAsync();

@@ -26,8 +26,7 @@ public static class TenantErrors
     /// <summary>Codes answered with 409 Conflict.</summary>
     public static bool IsConflict(string code) => code is NameTaken or InUse or QuotaExceeded;
 
-    public static Error Invalid(string code, string field, string message) =>
-        new(code, message, new Dictionary<string, string[]> { [field] = [message] });
+    public static Error Invalid(string code, string field, string message) => Error.Invalid(code, field, message);
 
     public static Error SuspendedTenant(string tenantName) => new(Suspended, TenantSuspension.Explain(tenantName));
 }

@@ -7,4 +7,9 @@ namespace VzPanel.Core.Features.Billing.Usage;
 public interface IUsageTotals
 {
     Task<IReadOnlyList<UsageRow>> QueryAsync(UsageQuery query, CancellationToken ct);
+
+    /// <summary>One page of <see cref="QueryAsync"/>'s rows, in the same order, with how many rows there are in all.</summary>
+    Task<UsagePage> PageAsync(UsageQuery query, int skip, int take, CancellationToken ct);
 }
+
+public sealed record UsagePage(IReadOnlyList<UsageRow> Rows, int Total);

@@ -1,6 +1,9 @@
 namespace VzPanel.Core.Features.Billing.Usage;
 
-/// <summary>How usage rows are grouped: by hour or day of the period (UTC), or one row per server, tenant or plan.</summary>
+/// <summary>
+/// How usage rows are grouped: by hour or day of the period (UTC) and server, or one row per server, tenant or plan. Rows
+/// by hour, day or server are split by plan too, so each names one plan (a rolled-up hour keeps the plan at its end).
+/// </summary>
 public enum UsageGrouping { Hour, Day, Instance, Tenant, Plan }
 
 /// <summary>
