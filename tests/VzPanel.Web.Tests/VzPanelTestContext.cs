@@ -2,6 +2,8 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Billing.Credit;
+using VzPanel.Core.Features.Billing.Spend;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Migration;
 using VzPanel.Core.Features.Tenancy;
@@ -18,6 +20,9 @@ public abstract class VzPanelTestContext : BunitContext
     /// <summary>The customer accounts pages read (none unless a test adds some).</summary>
     internal Pages.Customers.FakeTenantQueries Tenants { get; } = new();
 
+    /// <summary>A customer's spend and balance (none unless a test sets one): the dashboard card and the layout's credit banner.</summary>
+    internal Billing.FakeSpend Money { get; } = new(TimeProvider.System);
+
     protected VzPanelTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -33,6 +38,8 @@ public abstract class VzPanelTestContext : BunitContext
         Services.AddSingleton(new CurrentAccess());   // anonymous, as in the panel: a test says who is looking
         Services.AddSingleton<IMigrationCancel>(MigrationCancel);
         Services.AddSingleton<ITenantQueries>(Tenants);   // the dashboard's quota card asks on every render
+        Services.AddSingleton<ITenantSpend>(Money);
+        Services.AddSingleton<ICreditBalances>(Money);
         DefaultWaitTimeout = TimeSpan.FromSeconds(5);
     }
 

@@ -4,6 +4,7 @@ using VzPanel.Core.Features.Billing.Notifications;
 using VzPanel.Core.Features.Billing.Quotes;
 using VzPanel.Core.Features.Billing.Plans;
 using VzPanel.Core.Features.Billing.Rollups;
+using VzPanel.Core.Features.Billing.Spend;
 using VzPanel.Core.Features.Billing.Usage;
 
 namespace VzPanel.Core.Features.Billing;
@@ -20,6 +21,7 @@ public static class BillingServices
             .AddScoped<UsageExport>()
             .AddScoped<IPriceQuotes, PriceQuotes>()
             .AddScoped<ICreditBalances, CreditBalances>()
+            .AddScoped<ITenantSpend, TenantSpend>()
             .AddSingleton<PrepaidEnforcement>()
             .AddHostedService<PrepaidEnforcementMonitor>()
             .AddScoped<IPlanQueries, PlanQueries>()

@@ -17,8 +17,11 @@ public static class Format
     public static string Count(int n, string one, string many) => $"{n} {(n == 1 ? one : many)}";
 
     /// <summary>An hourly price to a hundredth of a cent or finer, as it is billed: <c>0.0145 EUR</c>.</summary>
-    public static string Hourly(decimal amount, string currency) =>
-        $"{amount.ToString("0.00####", CultureInfo.InvariantCulture)} {currency}";
+    public static string Hourly(decimal amount, string currency) => Metered(amount, currency);
+
+    /// <summary>An amount as the meter counts it, to the millionth, so a running total visibly moves: <c>1.234567 EUR</c>.</summary>
+    public static string Metered(decimal amount, string currency) =>
+        $"{decimal.Round(amount, 6).ToString("0.00####", CultureInfo.InvariantCulture)} {currency}";
 
     /// <summary>A monthly price to the cent: <c>10.59 EUR</c>; a difference carries its sign.</summary>
     public static string Monthly(decimal amount, string currency, bool withSign = false) =>

@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using VzPanel.Core.Common;
+using VzPanel.Core.Features.Billing.Credit;
 using VzPanel.Core.Features.Dashboard;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Instances;
@@ -97,6 +98,38 @@ public sealed class DashboardPageTests : VzPanelTestContext
         cut.FindAll("[data-testid=node-table]").ShouldBeEmpty();
         cut.FindAll("[data-testid=memory-overview]").ShouldBeEmpty();
         cut.Find("[data-testid=stat-committed-value]").TextContent.ShouldBe("512 MiB");
+    }
+
+    [Fact]
+    public void Render_PrepaidCustomer_ShowsSpendForecastAndCreditLeft_StaffSeeNone()
+    {
+        var tenant = Guid.NewGuid();
+        ViewAs(new AccessScope("acme-owner", Guid.NewGuid(), PanelRole.Customer, tenant));
+        Services.AddSingleton<IFleetDashboardQueries>(new FakeFleetDashboard(new FleetSummary { IncludesNodes = false, Containers = 1 }));
+        Money.Balance = Billing.FakeSpend.Prepaid(tenant, balance: 36m, hourly: 0.05m, BalanceState.Ok);
+        Money.Spent = 12.34m;
+
+        var cut = Render<DashboardPage>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=stat-spent-value]").TextContent.ShouldStartWith("12.34"));
+        cut.Find("[data-testid=stat-spent]").TextContent.ShouldContain("forecast");
+        cut.Find("[data-testid=stat-hourly-value]").TextContent.ShouldBe("0.05 EUR");
+        cut.Find("[data-testid=stat-hourly]").TextContent.ShouldContain("36.50 EUR a month");
+        cut.Find("[data-testid=stat-balance-value]").TextContent.ShouldBe("36.00 EUR");
+        cut.Find("[data-testid=stat-balance]").TextContent.ShouldContain("lasts about 30 days");   // 36 / 0.05 = 720 h
+    }
+
+    [Fact]
+    public void Render_Staff_HaveNoSpendCard()
+    {
+        ViewAs(Staff(PanelRole.Admin));
+        Services.AddSingleton<IFleetDashboardQueries>(new FakeFleetDashboard(Fleet));
+
+        var cut = Render<DashboardPage>();
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=stat-nodes-value]"));
+        cut.FindAll("[data-testid=your-spend]").ShouldBeEmpty();
+        Money.Reads.ShouldBe(0);
     }
 
     [Fact]

@@ -6,7 +6,11 @@ namespace VzPanel.Core.Features.Billing.Credit;
 /// <param name="HoursLeft">How long the balance lasts at that rate; null when nothing is billed or it is used up.</param>
 public sealed record BalanceView(
     Guid TenantId, string Currency, bool Prepaid, decimal Credits, decimal Usage, decimal Balance, decimal HourlyNow, double? HoursLeft,
-    BalanceState State, decimal LowThreshold, DateTimeOffset? ExhaustedSince, bool SuspendedForNonPayment);
+    BalanceState State, decimal LowThreshold, DateTimeOffset? ExhaustedSince, bool SuspendedForNonPayment)
+{
+    /// <summary>Whether running out stops servers here (<see cref="BillingOptions.EnforcePrepaid"/>); warnings say so only then.</summary>
+    public bool Enforced { get; init; } = true;
+}
 
 public enum BalanceState { Ok, Low, Exhausted }
 

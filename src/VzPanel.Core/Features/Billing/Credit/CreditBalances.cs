@@ -46,7 +46,7 @@ public sealed class CreditBalances(
         var state = !prepaid ? BalanceState.Ok : balance <= 0 ? BalanceState.Exhausted : balance < threshold ? BalanceState.Low : BalanceState.Ok;
         double? hoursLeft = balance > 0 && hourly > 0 ? (double)(balance / hourly) : null;
         return new BalanceView(tenantId, plan.Currency, prepaid, credits, rounded, balance, hourly, hoursLeft, state, threshold,
-            standing?.ExhaustedSince, standing?.SuspendedForNonPaymentAt is not null);
+            standing?.ExhaustedSince, standing?.SuspendedForNonPaymentAt is not null) { Enforced = options.Value.EnforcePrepaid };
     }
 
     public async Task<Result<IReadOnlyList<CreditView>>> CreditsAsync(Guid tenantId, CancellationToken ct)
