@@ -106,6 +106,7 @@ public static class DependencyInjection
         app.MapOperationApi();
         app.MapTenantApi();
         app.MapCreditApi();
+        app.MapStatementApi();
         app.MapPlanApi();
         app.MapUserApi();
         app.MapUsageApi();

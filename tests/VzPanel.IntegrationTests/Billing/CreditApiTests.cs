@@ -38,4 +38,27 @@ public sealed class CreditApiTests(TenantApiFixture fixture) : IClassFixture<Ten
             .ShouldBe((12.34m, "Invoice 2026-0042 paid", "admin"));
         foreign.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Statements_ListTheMonths_AndOneMonthComesAsJsonOrCsv_ForItsOwnTenantOnly()
+    {
+        await using var customer = await fixture.SignInAsync("acme-owner");
+        var acme = fixture.Acme.Id;
+        var month = DateTimeOffset.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+        var list = await customer.Http.GetFromJsonAsync<JsonElement>($"/api/v1/tenants/{acme}/statements", _ct);
+        var json = await customer.Http.GetFromJsonAsync<JsonElement>($"/api/v1/tenants/{acme}/statements/{month}", _ct);
+        var csv = await customer.Http.GetAsync($"/api/v1/tenants/{acme}/statements/{month}.csv", _ct);
+        var bad = await customer.Http.GetAsync($"/api/v1/tenants/{acme}/statements/last-month", _ct);
+        var foreign = await customer.Http.GetAsync($"/api/v1/tenants/{fixture.Globex.Id}/statements/{month}", _ct);
+
+        list.EnumerateArray().First().GetProperty("month").GetString().ShouldBe(month);
+        (json.GetProperty("month").GetString(), json.GetProperty("final").GetBoolean(), json.GetProperty("tenantName").GetString())
+            .ShouldBe((month, false, "Acme Hosting"));
+        csv.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        (await csv.Content.ReadAsStringAsync(_ct)).ShouldStartWith("month,type,date,instance_id,instance,");
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("code").GetString().ShouldBe("invalid_month");
+        foreign.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
 }

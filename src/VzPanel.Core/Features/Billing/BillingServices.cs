@@ -5,6 +5,7 @@ using VzPanel.Core.Features.Billing.Quotes;
 using VzPanel.Core.Features.Billing.Plans;
 using VzPanel.Core.Features.Billing.Rollups;
 using VzPanel.Core.Features.Billing.Spend;
+using VzPanel.Core.Features.Billing.Statements;
 using VzPanel.Core.Features.Billing.Usage;
 
 namespace VzPanel.Core.Features.Billing;
@@ -22,6 +23,7 @@ public static class BillingServices
             .AddScoped<IPriceQuotes, PriceQuotes>()
             .AddScoped<ICreditBalances, CreditBalances>()
             .AddScoped<ITenantSpend, TenantSpend>()
+            .AddScoped<ITenantStatements, TenantStatements>()
             .AddSingleton<PrepaidEnforcement>()
             .AddHostedService<PrepaidEnforcementMonitor>()
             .AddScoped<IPlanQueries, PlanQueries>()
