@@ -47,6 +47,13 @@ public sealed class CustomerSpendUiTests(QuickStartPanel fixture, BrowserServer 
 
         await page.GetByTestId("nav-dashboard").ClickAsync();
         await Assertions.Expect(page.GetByTestId("stat-hourly-value")).Not.ToHaveTextAsync(hourlyBefore!, Patient);
+
+        // This month's statement so far: a line for the server just resized.
+        await page.GetByTestId("nav-billing").ClickAsync();
+        await page.Locator("[data-testid=statement-months] a").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("statement-lines")).ToContainTextAsync("acme-web", PatientContains);
+        await Assertions.Expect(page.GetByTestId("statement-total")).ToContainTextAsync(" EUR");
+        await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customer-statement.png"), FullPage = true });
     }
 
     private static string Format(long mib) => mib % 1024 == 0 ? $"{mib / 1024} GiB" : mib > 1024 ? $"{mib / 1024.0:0.#} GiB" : $"{mib} MiB";
