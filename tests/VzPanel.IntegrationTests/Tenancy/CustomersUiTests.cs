@@ -100,6 +100,7 @@ public sealed class CustomersUiTests(TenantApiFixture fixture, BrowserServer bro
         await dialog.GetByTestId("credit-amount").FillAsync("25.00");
         await dialog.GetByTestId("credit-note").FillAsync("Bank transfer WE-2026-11");
         await Assertions.Expect(dialog.GetByTestId("credit-preview")).ToHaveTextAsync("Balance after: 25.00 EUR");
+        await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customer-credit-dialog.png") });
         await dialog.GetByTestId("credit-submit").ClickAsync();
 
         await Assertions.Expect(card.GetByTestId("credit-balance")).ToHaveTextAsync("25.00 EUR", new() { Timeout = 30_000 });
@@ -110,6 +111,9 @@ public sealed class CustomersUiTests(TenantApiFixture fixture, BrowserServer bro
         await Assertions.Expect(line).ToContainTextAsync("Bank transfer WE-2026-11");
         await Assertions.Expect(line).ToContainTextAsync("admin");
         await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customer-credit.png"), FullPage = true });
+        await page.GetByTestId("nav-customers").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("balance-Wayne Enterprises").GetByTestId("balance-text")).ToHaveTextAsync("25.00 EUR", new() { Timeout = 30_000 });
+        await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customers-balances.png"), FullPage = true });
 
         await using var check = fixture.Database.CreateContext();
         var entry = await check.CreditEntries.SingleAsync(c => c.TenantId == tenant.Id, _ct);
