@@ -39,6 +39,15 @@ public sealed class CreditCardTests : VzPanelTestContext
         return cut;
     }
 
+    /// <summary>Opens the add-credit dialog from the card and types the amount and note as a person would.</summary>
+    private static void OpenAndFill(IRenderedComponent<CustomerDetailPage> cut, IRenderedComponent<MudDialogProvider> provider, string amount, string note)
+    {
+        _ = cut.Find("[data-testid=add-credit]").ClickAsync(new());
+        provider.WaitForAssertion(() => provider.Find("input[data-testid=credit-amount]"));
+        provider.Find("input[data-testid=credit-amount]").Input(amount);
+        provider.Find("input[data-testid=credit-note]").Change(note);
+    }
+
     private static string Text(IRenderedComponent<CustomerDetailPage> cut, string testId) => cut.Find($"[data-testid={testId}]").TextContent.Trim();
 
     [Fact]
@@ -114,10 +123,7 @@ public sealed class CreditCardTests : VzPanelTestContext
         var provider = Render<MudDialogProvider>();
         var cut = RenderPage();
 
-        _ = cut.Find("[data-testid=add-credit]").ClickAsync(new());
-        provider.WaitForAssertion(() => provider.Find("input[data-testid=credit-amount]"));
-        provider.Find("input[data-testid=credit-amount]").Input("25");
-        provider.Find("input[data-testid=credit-note]").Change("Invoice 2026-118 paid");
+        OpenAndFill(cut, provider, "25", "Invoice 2026-118 paid");
         provider.WaitForAssertion(() => provider.Find("[data-testid=credit-preview]").TextContent.ShouldContain("Balance after: 67.17 EUR"));
         _ = provider.Find("[data-testid=credit-submit]").ClickAsync(new());
 
@@ -135,10 +141,7 @@ public sealed class CreditCardTests : VzPanelTestContext
         var provider = Render<MudDialogProvider>();
         var cut = RenderPage();
 
-        _ = cut.Find("[data-testid=add-credit]").ClickAsync(new());
-        provider.WaitForAssertion(() => provider.Find("input[data-testid=credit-amount]"));
-        provider.Find("input[data-testid=credit-amount]").Input("-5");
-        provider.Find("input[data-testid=credit-note]").Change("Goodwill credit given twice");
+        OpenAndFill(cut, provider, "-5", "Goodwill credit given twice");
         _ = provider.Find("[data-testid=credit-submit]").ClickAsync(new());
 
         provider.WaitForAssertion(() => provider.Find("[data-testid=confirm-dialog]"));
@@ -163,10 +166,7 @@ public sealed class CreditCardTests : VzPanelTestContext
         var provider = Render<MudDialogProvider>();
         var cut = RenderPage();
 
-        _ = cut.Find("[data-testid=add-credit]").ClickAsync(new());
-        provider.WaitForAssertion(() => provider.Find("input[data-testid=credit-amount]"));
-        provider.Find("input[data-testid=credit-amount]").Input("1.005");
-        provider.Find("input[data-testid=credit-note]").Change("Rounding test");
+        OpenAndFill(cut, provider, "1.005", "Rounding test");
         _ = provider.Find("[data-testid=credit-submit]").ClickAsync(new());
 
         provider.WaitForAssertion(() => provider.Find(".mud-input-control.mud-input-error").TextContent.ShouldContain(why));
