@@ -82,6 +82,44 @@ public sealed class CustomersUiTests(TenantApiFixture fixture, BrowserServer bro
         await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customer-quota-suspended.png"), FullPage = true });
     }
 
+    /// <summary>An admin adds credit on the customer's page: the balance and the ledger show it, and the ledger row is in the database.</summary>
+    [Fact]
+    public async Task Admin_AddsCreditOnTheCustomersPage_AndSeesTheBalanceAndTheLedgerLine()
+    {
+        var tenant = await fixture.Database.TenantAsync("Wayne Enterprises");
+        var page = await browser.SignedInPageAsync(fixture.Panel.BaseUrl, "admin", fixture.AdminPassword);
+
+        await page.GetByTestId("nav-customers").ClickAsync();
+        await page.GetByTestId("customer-Wayne Enterprises").GetByRole(AriaRole.Link).ClickAsync();
+        var card = page.GetByTestId("credit-card");
+        await Assertions.Expect(card.GetByTestId("credit-balance")).ToHaveTextAsync("0.00 EUR", new() { Timeout = 30_000 });
+        await Assertions.Expect(card.GetByTestId("credit-ledger-empty")).ToBeVisibleAsync();
+        await card.GetByTestId("add-credit").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog.GetByTestId("credit-amount")).ToBeVisibleAsync(Patient);
+        await dialog.GetByTestId("credit-amount").FillAsync("25.00");
+        await dialog.GetByTestId("credit-note").FillAsync("Bank transfer WE-2026-11");
+        await Assertions.Expect(dialog.GetByTestId("credit-preview")).ToHaveTextAsync("Balance after: 25.00 EUR");
+        await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customer-credit-dialog.png") });
+        await dialog.GetByTestId("credit-submit").ClickAsync();
+
+        await Assertions.Expect(card.GetByTestId("credit-balance")).ToHaveTextAsync("25.00 EUR", new() { Timeout = 30_000 });
+        await Assertions.Expect(card.GetByTestId("credit-credits")).ToHaveTextAsync("25.00 EUR");
+        var line = card.GetByTestId("credit-line");
+        await Assertions.Expect(line).ToHaveCountAsync(1);
+        await Assertions.Expect(line).ToContainTextAsync("25.00 EUR");
+        await Assertions.Expect(line).ToContainTextAsync("Bank transfer WE-2026-11");
+        await Assertions.Expect(line).ToContainTextAsync("admin");
+        await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customer-credit.png"), FullPage = true });
+        await page.GetByTestId("nav-customers").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("balance-Wayne Enterprises").GetByTestId("balance-text")).ToHaveTextAsync("25.00 EUR", new() { Timeout = 30_000 });
+        await page.ScreenshotAsync(new() { Path = ServerPages.Shot("customers-balances.png"), FullPage = true });
+
+        await using var check = fixture.Database.CreateContext();
+        var entry = await check.CreditEntries.SingleAsync(c => c.TenantId == tenant.Id, _ct);
+        (entry.Amount, entry.Note, entry.CreatedBy).ShouldBe((25.00m, "Bank transfer WE-2026-11", "admin"));
+    }
+
     private async Task<string> PlanNameAsync(Guid planId)
     {
         await using var db = fixture.Database.CreateContext();

@@ -1,6 +1,6 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using VzPanel.Core.Common;
+using VzPanel.Core.Features.Billing.Credit;
 using VzPanel.Core.Features.Identity;
 using VzPanel.Core.Features.Tenancy;
 using VzPanel.Web.Components.Pages.Customers;
@@ -54,6 +54,7 @@ public sealed class QuotaCardTests : VzPanelTestContext
         Tenants.Items.Add(Acme);
         ViewAs(Staff(PanelRole.Support));
         Services.AddSingleton<ITenantCommands>(new RefusingTenantCommands());
+        Services.AddSingleton<ICreditBalances>(new FakeCreditBalances());
         AddAuthorization().SetAuthorized("helpdesk").SetRoles("Support").SetPolicies(Policies.SignedIn, Policies.Staff);
 
         var cut = Render<CustomersPage>();
@@ -73,15 +74,5 @@ public sealed class QuotaCardTests : VzPanelTestContext
         var cut = Render<SuspendedBanner>();
 
         cut.Find("[data-testid=suspended-banner]").TextContent.Trim().ShouldBe(TenantSuspension.Banner);
-    }
-
-    private sealed class RefusingTenantCommands : ITenantCommands
-    {
-        private static readonly Error No = Error.Forbidden("Support accounts are read-only.");
-        public Task<Result<TenantView>> CreateAsync(TenantDraft draft, CancellationToken ct) => Task.FromResult<Result<TenantView>>(No);
-        public Task<Result<TenantView>> UpdateAsync(Guid id, TenantChange change, CancellationToken ct) => Task.FromResult<Result<TenantView>>(No);
-        public Task<Result<TenantView>> SuspendAsync(Guid id, CancellationToken ct) => Task.FromResult<Result<TenantView>>(No);
-        public Task<Result<TenantView>> ResumeAsync(Guid id, CancellationToken ct) => Task.FromResult<Result<TenantView>>(No);
-        public Task<Result<Guid>> DeleteAsync(Guid id, CancellationToken ct) => Task.FromResult<Result<Guid>>(No);
     }
 }

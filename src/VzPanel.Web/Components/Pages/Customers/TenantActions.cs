@@ -1,4 +1,5 @@
 using MudBlazor;
+using VzPanel.Core.Features.Billing.Credit;
 using VzPanel.Core.Features.Tenancy;
 using VzPanel.Web.Components.Shared;
 
@@ -44,6 +45,20 @@ public sealed class TenantActions(IDialogService dialogs, ITenantCommands comman
         if (!confirmed) return false;
         var result = await commands.DeleteAsync(tenant.Id, default);
         return Report(result.Error?.Message, $"Deleted {tenant.Name}.");
+    }
+
+    /// <summary>Credit or a correction; the dialog asks before taking any back.</summary>
+    public async Task<bool> AddCreditAsync(TenantView tenant, BalanceView balance)
+    {
+        var parameters = new DialogParameters<CreditDialog>
+        {
+            { d => d.TenantId, tenant.Id }, { d => d.TenantName, tenant.Name }, { d => d.Balance, balance },
+        };
+        var dialog = await dialogs.ShowAsync<CreditDialog>($"Add credit for {tenant.Name}", parameters, Options);
+        if ((await dialog.Result) is not { Canceled: false, Data: CreditView line }) return false;
+        snackbar.Add(line.Amount > 0 ? $"Added {Money.Show(line.Amount, line.Currency)} for {tenant.Name}."
+            : $"Took back {Money.Show(-line.Amount, line.Currency)} from {tenant.Name}.", Severity.Success);
+        return true;
     }
 
     private static DialogOptions Options => new() { MaxWidth = MaxWidth.Small, FullWidth = true };
