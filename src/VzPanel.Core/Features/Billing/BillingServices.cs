@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VzPanel.Core.Features.Billing.Credit;
 using VzPanel.Core.Features.Billing.Notifications;
 using VzPanel.Core.Features.Billing.Quotes;
+using VzPanel.Core.Features.Billing.Revenue;
 using VzPanel.Core.Features.Billing.Plans;
 using VzPanel.Core.Features.Billing.Rollups;
 using VzPanel.Core.Features.Billing.Spend;
@@ -24,6 +25,8 @@ public static class BillingServices
             .AddScoped<ICreditBalances, CreditBalances>()
             .AddScoped<ITenantSpend, TenantSpend>()
             .AddScoped<ITenantStatements, TenantStatements>()
+            .AddScoped<IUsageHistory, UsageHistory>()
+            .AddScoped<IRevenueReport, RevenueReport>()
             .AddSingleton<PrepaidEnforcement>()
             .AddHostedService<PrepaidEnforcementMonitor>()
             .AddScoped<IPlanQueries, PlanQueries>()
