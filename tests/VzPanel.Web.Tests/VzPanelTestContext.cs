@@ -23,6 +23,9 @@ public abstract class VzPanelTestContext : BunitContext
     /// <summary>A customer's spend and balance (none unless a test sets one): the dashboard card and the layout's credit banner.</summary>
     internal Billing.FakeSpend Money { get; } = new(TimeProvider.System);
 
+    /// <summary>The usage chart on the server page (no usage unless a test gives some).</summary>
+    internal Billing.FakeUsageHistory UsageHistory { get; } = new();
+
     protected VzPanelTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -40,6 +43,7 @@ public abstract class VzPanelTestContext : BunitContext
         Services.AddSingleton<ITenantQueries>(Tenants);   // the dashboard's quota card asks on every render
         Services.AddSingleton<ITenantSpend>(Money);
         Services.AddSingleton<ICreditBalances>(Money);
+        Services.AddSingleton<Core.Features.Billing.Usage.IUsageHistory>(UsageHistory);
         DefaultWaitTimeout = TimeSpan.FromSeconds(5);
     }
 
